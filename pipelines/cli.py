@@ -36,6 +36,27 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"error: {message}\n")
 
 
+class _DropNoise(logging.Filter):
+    """Beam's import-time note about optional GCP clients says nothing a tdg user can act on."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith("apitools not found")
+
+
+def configure_logging(verbose: bool) -> None:
+    """Before any Beam import: Beam logs at import time through the root logger."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    handler.addFilter(_DropNoise())
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(logging.INFO if verbose else logging.WARNING)
+    if not verbose:
+        # A failing DoFn is logged with its traceback by the runner; tdg reports the cause on one
+        # line instead (and -v shows everything).
+        logging.getLogger("apache_beam.runners").setLevel(logging.CRITICAL)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="tdg",
@@ -63,13 +84,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if "--" in args_list:
         cut = args_list.index("--")
         args_list, beam_args = args_list[:cut], args_list[cut + 1 :]
+    configure_logging("-v" in args_list or "--verbose" in args_list)
     parser = build_parser()
     args = parser.parse_args(args_list)
     args.beam_args = beam_args
-    logging.basicConfig(
-        level=logging.INFO if args.verbose else logging.WARNING,
-        format="%(levelname)s %(name)s: %(message)s",
-    )
     try:
         code: int = args.func(args)
         return code

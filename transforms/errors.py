@@ -25,3 +25,7 @@ class CorruptInputError(Exception):
 
 class InvariantError(Exception):
     """Counts did not reconcile (read != accepted + quarantined): the run fails loudly."""
+
+
+class PipelineFailure(Exception):
+    """The pipeline failed for a reason that can be said in one line (exit 1, no traceback)."""

@@ -93,7 +93,11 @@ def sha256_bytes(data: bytes) -> str:
 
 def make_record_id(source_id: str, own_id: str | None, offset: int) -> str:
     """Stable id: from the source id and the record's own id, or its position when it has none."""
-    key = f"{source_id}\x1fid\x1f{own_id}" if own_id not in (None, "") else f"{source_id}\x1f@{offset}"
+    key = (
+        f"{source_id}\x1fid\x1f{own_id}"
+        if own_id not in (None, "")
+        else f"{source_id}\x1f@{offset}"
+    )
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
 
 
@@ -146,7 +150,11 @@ class Record:
 
     def with_text(self, text: str, transformation: str | None = None) -> Record:
         """A copy with new text, its output hash, and (optionally) one more transformation."""
-        steps = [*self.transformations, transformation] if transformation else list(self.transformations)
+        steps = (
+            [*self.transformations, transformation]
+            if transformation
+            else list(self.transformations)
+        )
         return dataclasses.replace(
             self, text=text, output_sha256=sha256_text(text), transformations=steps
         )
