@@ -37,7 +37,6 @@ SENSITIVITY: dict[str, Sensitivity] = {
     "CRYPTO": Sensitivity.SENSITIVE,
     # tdg's Chinese and regional types
     "CN_RESIDENT_ID": Sensitivity.SENSITIVE,  # PIPL Art. 28: specific identity
-    "CN_BANK_CARD": Sensitivity.SENSITIVE,  # PIPL Art. 28: financial account
     "CN_USCC": Sensitivity.QUASI,  # organisation code; category 92 can point to a person
     "CN_PASSPORT": Sensitivity.SENSITIVE,
     "CN_HOME_RETURN_PERMIT": Sensitivity.SENSITIVE,
