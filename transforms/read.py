@@ -174,7 +174,10 @@ def parse_jsonl_line(
         return quarantine("json_parse_error", f"invalid JSON at column {exc.colno}: {exc.msg}")
     if not isinstance(obj, dict):
         return quarantine("wrong_type", f"line is a JSON {type(obj).__name__}, expected an object")
-    return record_from_mapping(obj, source, uri, line_no, ctx)
+    out = record_from_mapping(obj, source, uri, line_no, ctx)
+    if isinstance(out, Quarantined) and out.content_sha256 is None:
+        out.content_sha256 = sha256_bytes(raw)
+    return out
 
 
 def iter_lines(stream: BinaryIO) -> Iterator[tuple[int, bytes]]:

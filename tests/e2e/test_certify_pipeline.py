@@ -1,0 +1,140 @@
+"""The real Beam pipeline, end to end, on a small synthetic corpus."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+from tdg.pipelines.certify import run_certify
+from tdg.pipelines.cli import main
+from tdg.pipelines.config import load_config
+from tdg.transforms.records import QUARANTINE_SCHEMA, RECORD_SCHEMA
+from tests.e2e.corpus import BROKEN_JSONL, GOOD_JSONL, write_corpus
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_corpus(tmp_path_factory.mktemp("tiny"))
+
+
+@pytest.fixture(scope="module")
+def first_run(corpus: Path) -> Path:
+    return Path(run_certify(load_config(corpus), progress=False).version_dir)
+
+
+def table(version_dir: Path, kind: str) -> list[dict]:
+    rows: list[dict] = []
+    for f in sorted((version_dir / kind).glob("*.parquet")):
+        rows += pq.read_table(f).to_pylist()
+    return rows
+
+
+def test_schema_counts_and_reasons(first_run: Path) -> None:
+    manifest = json.loads((first_run / "manifest.json").read_text())
+    for f in (first_run / "data").glob("*.parquet"):
+        assert pq.read_schema(f).remove_metadata() == RECORD_SCHEMA
+    for f in (first_run / "quarantine").glob("*.parquet"):
+        assert pq.read_schema(f).remove_metadata() == QUARANTINE_SCHEMA
+    sources = manifest["sources"]
+    assert sources["forum"]["read"] == GOOD_JSONL + len(BROKEN_JSONL)
+    assert sources["tickets"]["read"] == 21 and sources["news"]["read"] == 12
+    for s in sources.values():
+        assert s["read"] == s["accepted"] + s["quarantined"]
+    quarantine = table(first_run, "quarantine")
+    forum = {q["source_offset"]: q["reason_code"] for q in quarantine if q["source_id"] == "forum"}
+    assert forum == BROKEN_JSONL
+    assert {q["reason_code"] for q in quarantine if q["source_id"] == "tickets"} == {"empty_text"}
+    news = [q for q in quarantine if q["source_id"] == "news"]
+    assert [(q["source_offset"], q["reason_code"]) for q in news] == [(11, "missing_text")]
+    # a pointer, never a copy of the text
+    assert all("text" not in q for q in quarantine)
+    accepted = table(first_run, "data")
+    assert len(accepted) == manifest["counts"]["accepted"]
+    assert len({r["record_id"] for r in accepted}) == len(accepted)
+    files = {f["path"]: f for f in manifest["files"]}
+    assert sum(f["rows"] for f in files.values() if f["kind"] == "data") == len(accepted)
+    for path, f in files.items():
+        assert (first_run / path).stat().st_size == f["bytes"]
+
+
+def test_multiline_csv_text_and_metadata_are_carried(first_run: Path) -> None:
+    rows = {r["record_id"]: r for r in table(first_run, "data")}
+    tickets = [r for r in rows.values() if r["source_id"] == "tickets"]
+    assert all("\n" in r["text"] for r in tickets)
+    assert {r["subject_id"] for r in tickets} == {f"subj-{i}" for i in range(5)}
+    forum = [r for r in rows.values() if r["source_id"] == "forum"]
+    assert all(dict(r["metadata"])["url"].startswith("https://forum.example/") for r in forum)
+
+
+def test_same_config_twice_gives_same_ids_and_hashes(corpus: Path, first_run: Path) -> None:
+    second = Path(run_certify(load_config(corpus), version="v2", progress=False).version_dir)
+
+    def digest(d: Path) -> set[tuple[str, str, str]]:
+        return {(r["record_id"], r["content_sha256"], r["output_sha256"]) for r in table(d, "data")}
+
+    assert digest(first_run) == digest(second)
+    m1 = json.loads((first_run / "manifest.json").read_text())
+    m2 = json.loads((second / "manifest.json").read_text())
+    assert m1["content_digest"] == m2["content_digest"] and m1["run_id"] != m2["run_id"]
+
+
+def test_existing_version_is_refused_with_exit_2(
+    corpus: Path, first_run: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = sorted(p.name for p in (first_run / "data").iterdir())
+    assert main(["run", str(corpus), "--no-progress"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "already exists" in err[0] and "Traceback" not in err[0]
+    assert sorted(p.name for p in (first_run / "data").iterdir()) == before
+
+
+def test_missing_input_glob_is_a_user_error(
+    tmp_path: Path, corpus: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        corpus.read_text().replace("in/news.parquet", str(corpus.parent / "in/nope*.parquet"))
+    )
+    assert main(["run", str(bad), "--no-progress"]) == 2
+    assert "no input files match" in capsys.readouterr().err
+
+
+def test_corrupt_file_fails_or_is_quarantined(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = write_corpus(tmp_path / "c")
+    data = (tmp_path / "c/in/a.jsonl.gz").read_bytes()
+    (tmp_path / "c/in/b.jsonl.gz").write_bytes(b"\x1f\x8b\x08\x00" + os.urandom(64))
+    assert main(["run", str(config), "--no-progress"]) == 1
+    err = capsys.readouterr().err
+    assert "b.jsonl.gz" in err and "on_corrupt_file" in err and "Traceback" not in err
+    assert not (tmp_path / "c/out/tiny/v1").exists()
+    assert not list((tmp_path / "c/out/tiny").glob(".*staging*"))
+    text = config.read_text().replace(
+        "fields: {id: id, language: lang, metadata: [url]}",
+        "fields: {id: id, language: lang, metadata: [url]}\n    on_corrupt_file: quarantine",
+    )
+    config.write_text(text)
+    result = run_certify(load_config(config), progress=False)
+    forum = result.manifest["sources"]["forum"]
+    assert forum["quarantined_by_reason"]["corrupt_file"] == 1
+    assert forum["read"] == forum["accepted"] + forum["quarantined"]
+    assert len(data) > 0
+
+
+def test_multiprocess_runner_gives_the_same_result(corpus: Path, first_run: Path) -> None:
+    result = run_certify(
+        load_config(corpus),
+        version="v-mp",
+        beam_args=["--direct_num_workers=2", "--direct_running_mode=multi_processing"],
+        progress=False,
+    )
+    m1 = json.loads((first_run / "manifest.json").read_text())
+    assert result.manifest["content_digest"] == m1["content_digest"]
+    assert result.manifest["sources"] == m1["sources"]

@@ -1,0 +1,70 @@
+from pathlib import Path
+
+import pytest
+
+from tdg.pipelines.config import load_config
+from tdg.transforms.errors import UserError
+
+VALID = """\
+dataset: {name: demo, version: "1"}
+output: {root: out}
+sources:
+  - id: web
+    uri: data/*.jsonl
+    format: jsonl
+    kind: web_crawl
+    licence: CC-BY-4.0
+    evidence: crawl-log-1
+"""
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "run.yaml"
+    path.write_text(text)
+    return path
+
+
+def test_valid_config_resolves_paths_against_its_directory(tmp_path: Path) -> None:
+    loaded = load_config(write(tmp_path, VALID))
+    assert loaded.config.sources[0].fields.text == "text"
+    assert loaded.resolve("data/*.jsonl") == str(tmp_path / "data/*.jsonl")
+    assert loaded.resolve("gs://bucket/x/*.jsonl") == "gs://bucket/x/*.jsonl"
+    assert len(loaded.sha256) == 64
+
+
+def test_unknown_key_names_file_and_key_path(tmp_path: Path) -> None:
+    path = write(tmp_path, VALID.replace("evidence: crawl-log-1", "evidense: crawl-log-1"))
+    with pytest.raises(UserError) as err:
+        load_config(path)
+    assert f"{path}: sources[0].evidense: unknown key" in str(err.value)
+
+
+def test_wrong_enum_value_says_what_was_expected(tmp_path: Path) -> None:
+    path = write(tmp_path, VALID.replace("kind: web_crawl", "kind: scraped"))
+    with pytest.raises(UserError) as err:
+        load_config(path)
+    message = str(err.value)
+    assert "sources[0].kind" in message and "web_crawl" in message
+
+
+def test_missing_key_and_bad_yaml_and_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(UserError, match=r"dataset: required key is missing"):
+        load_config(write(tmp_path, VALID.replace('dataset: {name: demo, version: "1"}\n', "")))
+    with pytest.raises(UserError, match=r"line \d+: not valid YAML"):
+        load_config(write(tmp_path, "dataset: [unclosed\n"))
+    with pytest.raises(UserError, match="no such file"):
+        load_config(tmp_path / "absent.yaml")
+
+
+def test_synthetic_source_needs_generator_provenance(tmp_path: Path) -> None:
+    text = VALID.replace("kind: web_crawl", "kind: synthetic")
+    with pytest.raises(UserError, match="GB/T 45652 7.1b"):
+        load_config(write(tmp_path, text))
+    ok = text + "    synthetic: {model: m, model_version: '1', generated_at: '2026-01-01'}\n"
+    assert load_config(write(tmp_path, ok)).config.sources[0].synthetic is not None
+
+
+def test_duplicate_source_ids_are_refused(tmp_path: Path) -> None:
+    source = VALID.split("sources:\n")[1]
+    with pytest.raises(UserError, match="duplicate source id 'web'"):
+        load_config(write(tmp_path, VALID + source))
