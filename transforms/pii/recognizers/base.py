@@ -1,0 +1,186 @@
+"""Shared machinery of tdg's identifier recognizers: candidates, validation, context, scoring.
+
+A recognizer finds regex candidates in the folded view (`NormalizedView.text`, ASCII digits),
+validates each (checksum, plausible date or region) and looks for a context word in a window
+before and just after it. Scores:
+
+- validation passes (or there is none): the pattern's score, plus `CONTEXT_BOOST` with context;
+- validation fails, no context word: dropped;
+- validation fails next to a context word: kept at `INVALID_WITH_CONTEXT_SCORE`, because a
+  mistyped identifier still identifies someone ("typos are PI").
+
+No NLP artifacts are used (there is no Chinese spaCy model); `analyze` works with
+`nlp_artifacts=None`, and every result is flagged as already context-enhanced so Presidio's
+lemma enhancer does not boost it a second time.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
+
+# Characters people put between digit groups; stripped before validation.
+_SEPARATORS = str.maketrans("", "", " -()·・.+")
+_DIGIT_RUN = re.compile("[0-9]+")
+
+
+class _LongestDigitRun:
+    """Longest ASCII digit run of the text last asked about.
+
+    Every recognizer is called on the same text in turn; computing the run once lets the
+    others skip a text with no long enough run without scanning it. Strings are immutable, so
+    an identity check is a safe key; the (text, length) pair is replaced atomically.
+    """
+
+    def __init__(self) -> None:
+        self._last: tuple[str, int] = ("", 0)
+
+    def __call__(self, text: str) -> int:
+        last = self._last
+        if last[0] is text:
+            return last[1]
+        longest = max(map(len, _DIGIT_RUN.findall(text)), default=0)
+        self._last = (text, longest)
+        return longest
+
+
+longest_digit_run = _LongestDigitRun()
+
+
+def compact(candidate: str) -> str:
+    """Candidate without group separators, upper-cased: what check characters are computed on."""
+    return candidate.translate(_SEPARATORS).upper()
+
+
+@dataclass(frozen=True)
+class CandidatePattern:
+    """One regex of a recognizer. `name` is versioned: change behaviour by adding a version."""
+
+    name: str
+    regex: str
+    score: float
+
+
+def context_regex(words: Sequence[str]) -> re.Pattern[str]:
+    """One case-insensitive alternation; ASCII words must not be part of a longer word."""
+    parts = []
+    for word in sorted(words, key=len, reverse=True):
+        escaped = re.escape(word)
+        if word.isascii() and word[:1].isalnum():
+            escaped = rf"(?<![A-Za-z]){escaped}(?![A-Za-z])"
+        parts.append(escaped)
+    return re.compile("|".join(parts), re.IGNORECASE)
+
+
+class IdentifierRecognizer(PatternRecognizer):
+    """Base of tdg's pattern-plus-validation recognizers.
+
+    A subclass declares:
+    - `ENTITY`: the entity type it reports;
+    - `PATTERNS`: `CandidatePattern`s (regexes over the view, with digit-boundary lookarounds);
+    - `CONTEXT`: Chinese and English context words;
+    - `MIN_DIGIT_RUN`: the shortest ASCII digit run any candidate contains (texts without one
+      are skipped cheaply), and/or `PREFILTER`, a regex that must occur for a candidate to exist;
+    - optionally `validate_candidate(compact) -> bool | None` (None: nothing to check), and
+      `CONTEXT_BOOST`, `INVALID_WITH_CONTEXT_SCORE`, `CONTEXT_BEFORE`, `CONTEXT_AFTER`.
+    """
+
+    ENTITY: ClassVar[str]
+    PATTERNS: ClassVar[tuple[CandidatePattern, ...]]
+    CONTEXT: ClassVar[tuple[str, ...]]
+    MIN_DIGIT_RUN: ClassVar[int] = 0
+    PREFILTER: ClassVar[str | None] = None
+    CONTEXT_BOOST: ClassVar[float] = 0.35
+    INVALID_WITH_CONTEXT_SCORE: ClassVar[float] = 0.4
+    CONTEXT_BEFORE: ClassVar[int] = 24  # characters scanned before a candidate
+    CONTEXT_AFTER: ClassVar[int] = 8  # and after it ("11010519491231002X（身份证）")
+
+    # Compiled once per class, on first construction.
+    _compiled: ClassVar[tuple[tuple[CandidatePattern, re.Pattern[str]], ...]]
+    _prefilter: ClassVar[re.Pattern[str] | None]
+    _context: ClassVar[re.Pattern[str]]
+
+    def __init__(self, supported_language: str = "zh") -> None:
+        cls = type(self)
+        if "_compiled" not in cls.__dict__:
+            cls._compiled = tuple((p, re.compile(p.regex)) for p in cls.PATTERNS)
+            cls._prefilter = re.compile(cls.PREFILTER) if cls.PREFILTER else None
+            cls._context = context_regex(cls.CONTEXT)
+        super().__init__(
+            supported_entity=cls.ENTITY,
+            name=cls.__name__,
+            supported_language=supported_language,
+            patterns=[Pattern(p.name, p.regex, p.score) for p in cls.PATTERNS],
+            context=list(cls.CONTEXT),
+            global_regex_flags=0,
+        )
+
+    def validate_candidate(self, compact_candidate: str) -> bool | None:
+        """Checksum / plausibility of a candidate (separators removed, upper-case)."""
+        return None
+
+    def validate_result(self, pattern_text: str) -> bool | None:
+        """Presidio's hook, for callers that use it directly."""
+        return self.validate_candidate(compact(pattern_text))
+
+    def has_context(self, text: str, start: int, end: int) -> bool:
+        lo = max(0, start - self.CONTEXT_BEFORE)
+        if self._context.search(text, lo, start) is not None:
+            return True
+        return self._context.search(text, end, end + self.CONTEXT_AFTER) is not None
+
+    def score_candidate(self, text: str, match: re.Match[str], pattern: CandidatePattern) -> float:
+        """0.0 means drop."""
+        valid = self.validate_candidate(compact(match.group()))
+        context = self.has_context(text, match.start(), match.end())
+        if valid is False:
+            return self.INVALID_WITH_CONTEXT_SCORE if context else 0.0
+        score = pattern.score + self.adjust_score(match)
+        if context:
+            score += self.CONTEXT_BOOST
+        return min(1.0, score)
+
+    def adjust_score(self, match: re.Match[str]) -> float:
+        """Hook for evidence other than checksum and context (e.g. a UnionPay prefix)."""
+        return 0.0
+
+    def analyze(
+        self,
+        text: str,
+        entities: list[str],
+        nlp_artifacts: Any = None,
+        regex_flags: int | None = None,
+    ) -> list[RecognizerResult]:
+        if entities and self.ENTITY not in entities:
+            return []
+        if self.MIN_DIGIT_RUN and longest_digit_run(text) < self.MIN_DIGIT_RUN:
+            return []
+        if self._prefilter is not None and self._prefilter.search(text) is None:
+            return []
+        results: list[RecognizerResult] = []
+        for pattern, regex in self._compiled:
+            for match in regex.finditer(text):
+                score = self.score_candidate(text, match, pattern)
+                if score <= 0.0:
+                    continue
+                results.append(
+                    RecognizerResult(
+                        entity_type=self.ENTITY,
+                        start=match.start(),
+                        end=match.end(),
+                        score=score,
+                        recognition_metadata={
+                            RecognizerResult.RECOGNIZER_NAME_KEY: type(self).__name__,
+                            RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
+                            RecognizerResult.IS_SCORE_ENHANCED_BY_CONTEXT_KEY: True,
+                            "pattern_name": pattern.name,
+                        },
+                    )
+                )
+        if len(results) > 1:
+            results = self.remove_duplicates(results)
+        return results
