@@ -1,0 +1,109 @@
+"""Detector: routing, offsets into the original text, chunking, allow and deny lists."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from tdg.transforms.pii.detection_settings import DetectionSettings
+from tdg.transforms.pii.engine import Detector, Finding
+
+
+@pytest.fixture(scope="module")
+def thorough() -> Detector:
+    return Detector(DetectionSettings(profile="thorough"))
+
+
+@pytest.fixture(scope="module")
+def fast() -> Detector:
+    return Detector(DetectionSettings(profile="fast"))
+
+
+def found(text: str, findings: list[Finding]) -> set[tuple[str, str]]:
+    return {(text[f.start : f.end], f.entity_type) for f in findings}
+
+
+def test_mixed_chinese_english_text(thorough: Detector) -> None:
+    text = (
+        "联系人：王小明，手机13812345678。Please forward this to Emily Johnson "
+        "(emily.johnson@example.com) before Friday."
+    )
+    result = found(text, thorough.detect(text))
+    assert ("王小明", "PERSON") in result
+    assert ("13812345678", "PHONE_NUMBER") in result
+    assert ("Emily Johnson", "PERSON") in result
+    assert ("emily.johnson@example.com", "EMAIL_ADDRESS") in result
+
+
+def test_chinese_identifiers_in_english_text(fast: Detector) -> None:
+    text = "Her resident ID is 11010519491231002X and she banks with card 6200000000000005."
+    result = found(text, fast.detect(text, "en"))
+    assert ("11010519491231002X", "CN_RESIDENT_ID") in result
+
+
+def test_offsets_exact_with_full_width_and_zero_width(thorough: Detector) -> None:
+    phone = "１３８\u200b１２３４\u200b５６７８"
+    email = "ｊａｎｅ\u200b@example.com"
+    text = f"请联系我，手机：{phone}，邮箱 {email} 谢谢"
+    findings = thorough.detect(text)
+    values = {text[f.start : f.end]: f.entity_type for f in findings}
+    assert values.get(phone) == "PHONE_NUMBER"
+    assert values.get(email) == "EMAIL_ADDRESS"
+
+
+def test_findings_sorted_and_not_overlapping(thorough: Detector) -> None:
+    text = "Call John Smith at (212) 555-0199 or 212-555-0100, 住址北京市海淀区中关村大街27号。"
+    findings = thorough.detect(text)
+    assert findings == sorted(findings, key=lambda f: (f.start, f.end))
+    for a, b in itertools.pairwise(findings):
+        assert a.end <= b.start
+
+
+def test_long_document_entity_across_a_chunk_boundary() -> None:
+    detector = Detector(DetectionSettings(profile="fast", max_chunk_chars=200, chunk_overlap=40))
+    email = "boundary.case@example.com"
+    # Chunks start at 0, 160, 320, ...; the address straddles the first boundary at 200.
+    text = "x " * 92 + email + " y" * 300
+    start = text.index(email)
+    assert start < 200 < start + len(email)
+    findings = [f for f in detector.detect(text) if f.entity_type == "EMAIL_ADDRESS"]
+    assert [(f.start, f.end) for f in findings] == [(start, start + len(email))]
+
+
+def test_batch_equals_single_and_is_deterministic(fast: Detector) -> None:
+    texts = ["mail a@example.com", "手机13812345678", "nothing", "ip 192.168.10.20 here"]
+    batch = fast.detect_batch([(t, None) for t in texts])
+    assert batch == [fast.detect(t) for t in texts]
+    assert batch == fast.detect_batch([(t, None) for t in texts])
+
+
+def test_allow_list_and_deny_list() -> None:
+    settings = DetectionSettings(
+        profile="fast",
+        allow_list=["service@acme-example.com", "Acme Tower, 1 Harbour Road"],
+        deny_list={"PERSON": ["Zorblax Quint"], "CN_ADDRESS": ["幸福小区"]},
+    )
+    detector = Detector(settings)
+    text = (
+        "Write to service@acme-example.com or zq@example.net; ask for Zorblax Quint "
+        "at Acme Tower, 1 Harbour Road. 他住在幸福小区。"
+    )
+    result = found(text, detector.detect(text))
+    assert ("service@acme-example.com", "EMAIL_ADDRESS") not in result
+    assert ("zq@example.net", "EMAIL_ADDRESS") in result
+    assert ("Zorblax Quint", "PERSON") in result
+    assert ("幸福小区", "CN_ADDRESS") in result
+    denied = [f for f in detector.detect(text) if f.recognizer == "deny_list"]
+    assert {f.score for f in denied} == {1.0}
+
+
+def test_entities_setting_restricts_types() -> None:
+    detector = Detector(DetectionSettings(profile="fast", entities=["EMAIL_ADDRESS"]))
+    text = "a@example.com 13812345678"
+    assert {f.entity_type for f in detector.detect(text)} == {"EMAIL_ADDRESS"}
+
+
+def test_fast_profile_finds_cue_names_without_ner(fast: Detector) -> None:
+    text = "收件人：李春花，电话请见附件"
+    assert ("李春花", "PERSON") in found(text, fast.detect(text))

@@ -1,0 +1,37 @@
+"""Language routing: hints win, otherwise the script decides; mixed text gets both."""
+
+from __future__ import annotations
+
+import pytest
+
+from tdg.transforms.pii.language import normalize_hint, route_languages
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Please call me tomorrow.", ("en",)),
+        ("请明天给我打电话。", ("zh",)),
+        ("12345 67890", ("en",)),
+        ("", ("en",)),
+        ("我在 Google 工作, my manager is Alice Brown", ("zh", "en")),
+        ("会议改到三点，请通知 Alice Brown and Bob", ("zh", "en")),
+        ("请通知王先生，文件见附件 v2", ("zh",)),
+        ("The word 你好 means hello in Chinese, as everyone knows.", ("zh", "en")),
+    ],
+)
+def test_detected_languages(text: str, expected: tuple[str, ...]) -> None:
+    assert route_languages(text, None) == expected
+
+
+def test_hint_overrides_script() -> None:
+    assert route_languages("请明天给我打电话。", "en") == ("en",)
+    assert route_languages("Please call me.", "zh-CN") == ("zh",)
+    assert route_languages("Please call me.", "auto") == ("en",)
+    assert route_languages("Please call me.", "mixed") == ("zh", "en")
+
+
+def test_unknown_hint_is_an_error() -> None:
+    assert normalize_hint(None) is None
+    with pytest.raises(ValueError, match="unsupported language"):
+        normalize_hint("klingon")

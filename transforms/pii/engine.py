@@ -1,0 +1,442 @@
+"""The detection engine: tdg's and Presidio's recognizers plus batched NER, offline.
+
+`Detector` is built once per worker (`DoFn.setup`): it loads spaCy with only the NER component,
+jieba, and every pattern recognizer. `detect_batch` then works per batch: it folds each text
+(`NormalizedView`), routes it to languages, runs the cheap pattern recognizers on every record
+(Chinese identifiers turn up in English text and e-mail addresses in Chinese text), runs spaCy
+through one `nlp.pipe` call only for records that need English NER, runs the Chinese name and
+address recognizers on records routed to Chinese, and maps every offset back to the original.
+
+Presidio's recognizers are called directly rather than through `AnalyzerEngine.analyze`: the
+engine's per-call overhead (registry lookups, lemma-based context enhancement that needs
+spaCy tokens, decision-process bookkeeping) costs more than the regexes on short records, and
+records that skip NER have no tokens to give it. Context words are applied here instead,
+by a character window before each candidate.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from presidio_analyzer import EntityRecognizer, RecognizerResult
+
+from tdg.transforms.pii.detection_settings import DetectionSettings
+from tdg.transforms.pii.language import route_languages
+from tdg.transforms.pii.normalized_view import NormalizedView
+from tdg.transforms.pii.recognizers import build_recognizers
+from tdg.transforms.pii.recognizers.cn_address import CnAddressRecognizer
+from tdg.transforms.pii.recognizers.cn_person_name import CnPersonNameRecognizer
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One detected entity: offsets are Python str indices into the ORIGINAL text."""
+
+    start: int
+    end: int
+    entity_type: str
+    score: float
+    recognizer: str
+
+
+# Entity types NER reports that are not personal information on their own; reported only
+# when `DetectionSettings.entities` names them.
+NOT_PERSONAL_BY_DEFAULT = frozenset({"ORGANIZATION"})
+
+# spaCy components NER does not need (en_core_web_sm's NER has its own embedding layer).
+_NOT_NEEDED_FOR_NER = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "senter")
+
+# Presidio's context handling, done on characters: a context word in this window before a
+# candidate raises its score by CONTEXT_BOOST, to at least MIN_SCORE_WITH_CONTEXT.
+CONTEXT_WINDOW_BEFORE = 48
+CONTEXT_WINDOW_AFTER = 16
+CONTEXT_BOOST = 0.35
+MIN_SCORE_WITH_CONTEXT = 0.4
+
+# Necessary conditions for any match of a Presidio recognizer (cheap to test, so records
+# without digits, '@' or dots skip most regexes). Recognizers not listed always run.
+_PRESIDIO_PREFILTERS: dict[str, str] = {
+    "EmailRecognizer": "@",
+    "UrlRecognizer": r"[.][A-Za-z]",
+    "IpRecognizer": r"[0-9][.][0-9]|:[0-9A-Fa-f:]|[0-9A-Fa-f]:",
+    "CreditCardRecognizer": r"[0-9]{4}[ -]?[0-9]{3}",
+    "IbanRecognizer": r"[A-Za-z]{2}[0-9]{2}",
+    "CryptoRecognizer": r"[13][A-Za-z0-9]{25}|bc1",
+    "DateRecognizer": r"[0-9]",
+    "MedicalLicenseRecognizer": r"[0-9]{7}",
+    "MacAddressRecognizer": r"[0-9A-Fa-f]{2}[:-][0-9A-Fa-f]{2}|[0-9A-Fa-f]{4}[.][0-9A-Fa-f]{4}",
+    "UuidRecognizer": r"[0-9A-Fa-f]{8}-",
+    "PhoneRecognizer": r"[0-9](?:[ ().\-/+]{0,3}[0-9]){6}",
+    "UsBankRecognizer": r"[0-9]{8}",
+    "UsLicenseRecognizer": r"[0-9]",
+    "UsItinRecognizer": r"[0-9]{3}",
+    "UsPassportRecognizer": r"[0-9]{8}",
+    "UsSsnRecognizer": r"[0-9]{3}",
+    "NhsRecognizer": r"[0-9]{3}",
+}
+_NEEDS_NLP_ARTIFACTS = frozenset(
+    {"SpacyRecognizer", "StanzaRecognizer", "TransformersRecognizer", "GLiNERRecognizer"}
+)
+# OntoNotes labels that are not about a person (amounts, products, laws ...).
+_NER_LABELS_IGNORED = (
+    "CARDINAL",
+    "ORDINAL",
+    "QUANTITY",
+    "MONEY",
+    "PERCENT",
+    "PRODUCT",
+    "WORK_OF_ART",
+    "LAW",
+    "LANGUAGE",
+    "EVENT",
+)
+# NER runs on any text with a Latin letter: capitalisation is no filter (lower-cased
+# corpora are common, and spaCy still finds "lena andersson" there).
+_LATIN_LETTER = re.compile("[A-Za-z]")
+_CJK_CHAR = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+class _OfflineTldextract:
+    """tldextract over its bundled public-suffix snapshot: no fetch, no cache written."""
+
+    def __init__(self) -> None:
+        import tldextract
+
+        self._extract = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+
+    def has_domain(self, text: str) -> bool:
+        return bool(self._extract(text).fqdn)
+
+
+def _offline_email_recognizer(base: EntityRecognizer, tld: _OfflineTldextract) -> EntityRecognizer:
+    """Presidio's EmailRecognizer validates with the module-level `tldextract.extract`, which
+    downloads the public suffix list on first use; this one validates with `tld`."""
+    from presidio_analyzer.predefined_recognizers import EmailRecognizer
+
+    class OfflineEmailRecognizer(EmailRecognizer):
+        def validate_result(self, pattern_text: str) -> bool:
+            return tld.has_domain(pattern_text)
+
+    return OfflineEmailRecognizer(
+        supported_language=base.supported_language, name="EmailRecognizer"
+    )
+
+
+@dataclass(frozen=True)
+class _Runner:
+    """A recognizer, what it may report, its prefilter and context regex (all precompiled)."""
+
+    recognizer: EntityRecognizer
+    entities: list[str]
+    prefilter: re.Pattern[str] | None
+    context: re.Pattern[str] | None
+
+
+def _context_regex(words: Iterable[str]) -> re.Pattern[str] | None:
+    words = [w for w in words if w]
+    if not words:
+        return None
+    parts = []
+    for word in sorted(set(words), key=len, reverse=True):
+        escaped = re.escape(word)
+        parts.append(rf"(?<![A-Za-z]){escaped}" if word.isascii() else escaped)
+    return re.compile("|".join(parts), re.IGNORECASE)
+
+
+@dataclass
+class _Unit:
+    """One piece of work: a record's view text, or a chunk of it."""
+
+    record: int
+    view: NormalizedView
+    offset: int  # start of this chunk in the view text
+    text: str
+    languages: tuple[str, ...]
+
+
+class Detector:
+    """Finds personal information in English and Chinese text. Heavy: build once per worker."""
+
+    def __init__(self, settings: DetectionSettings | None = None) -> None:
+        self.settings = settings or DetectionSettings()
+        thorough = self.settings.profile == "thorough"
+        wanted = self.settings.entities
+        self._wanted: set[str] | None = set(wanted) if wanted is not None else None
+
+        tld = _OfflineTldextract()
+        universal: list[_Runner] = []
+        # tdg's identifier recognizers: one instance per class (they do not depend on language).
+        for recognizer in build_recognizers(languages=("zh",)):
+            if isinstance(recognizer, CnPersonNameRecognizer | CnAddressRecognizer):
+                continue
+            universal.append(self._runner(recognizer, prefilter=None))
+        for recognizer in self._presidio_pattern_recognizers(tld):
+            pattern = _PRESIDIO_PREFILTERS.get(_name_of(recognizer))
+            universal.append(self._runner(recognizer, prefilter=pattern))
+        self._universal = [r for r in universal if r.entities]
+
+        chinese: list[_Runner] = [
+            self._runner(CnPersonNameRecognizer("zh", use_tagger=thorough), prefilter=None),
+            self._runner(CnAddressRecognizer("zh"), prefilter=None),
+        ]
+        self._chinese = [r for r in chinese if r.entities]
+        for runner in self._chinese:
+            runner.recognizer.load()
+
+        self._nlp: Any = None
+        self._ner: EntityRecognizer | None = None
+        self._nlp_engine: Any = None
+        self._ner_entities: list[str] = []
+        if thorough:
+            self._load_ner()
+
+    # --- construction -----------------------------------------------------------------
+
+    def _reportable(self, entities: Iterable[str]) -> list[str]:
+        if self._wanted is None:
+            return [e for e in entities if e not in NOT_PERSONAL_BY_DEFAULT]
+        return [e for e in entities if e in self._wanted]
+
+    def _runner(self, recognizer: EntityRecognizer, prefilter: str | None) -> _Runner:
+        context = None
+        if not _self_scoring(recognizer):
+            context = _context_regex(getattr(recognizer, "context", None) or [])
+        return _Runner(
+            recognizer=recognizer,
+            entities=self._reportable(recognizer.supported_entities),
+            prefilter=re.compile(prefilter) if prefilter else None,
+            context=context,
+        )
+
+    @staticmethod
+    def _presidio_pattern_recognizers(tld: _OfflineTldextract) -> list[EntityRecognizer]:
+        """Presidio's predefined English recognizers, minus NER (run separately, batched)."""
+        from presidio_analyzer import RecognizerRegistry
+
+        registry = RecognizerRegistry(supported_languages=["en"])
+        # Presidio warns once per recognizer of other languages it skips: noise, not news.
+        presidio_logger = logging.getLogger("presidio-analyzer")
+        level = presidio_logger.level
+        presidio_logger.setLevel(logging.ERROR)
+        try:
+            registry.load_predefined_recognizers(languages=["en"], nlp_engine=None)  # type: ignore[arg-type]
+        finally:
+            presidio_logger.setLevel(level)
+        recognizers: list[EntityRecognizer] = []
+        for recognizer in registry.recognizers:
+            if _name_of(recognizer) in _NEEDS_NLP_ARTIFACTS:
+                continue  # run separately, batched
+            if _name_of(recognizer) == "EmailRecognizer":
+                recognizer = _offline_email_recognizer(recognizer, tld)
+            recognizers.append(recognizer)
+        return recognizers
+
+    def _load_ner(self) -> None:
+        import spacy
+        from presidio_analyzer.nlp_engine import NerModelConfiguration, SpacyNlpEngine
+        from presidio_analyzer.predefined_recognizers import SpacyRecognizer
+
+        defaults = NerModelConfiguration()
+        mapping = dict(defaults.model_to_presidio_entity_mapping or {})
+        mapping["FAC"] = "LOCATION"  # buildings, airports, streets: part of an address
+        engine = SpacyNlpEngine(
+            models=[{"lang_code": "en", "model_name": self.settings.spacy_model}],
+            ner_model_configuration=NerModelConfiguration(
+                model_to_presidio_entity_mapping=mapping,
+                labels_to_ignore=list(_NER_LABELS_IGNORED),
+            ),
+        )
+        try:
+            nlp = spacy.load(self.settings.spacy_model, exclude=list(_NOT_NEEDED_FOR_NER))
+        except OSError as exc:
+            raise RuntimeError(
+                f"spaCy model {self.settings.spacy_model!r} is not installed "
+                "(tdg never downloads models at run time)"
+            ) from exc
+        if "ner" not in nlp.pipe_names:
+            raise RuntimeError(f"spaCy model {self.settings.spacy_model!r} has no ner component")
+        engine.nlp = {"en": nlp}  # type: ignore[assignment]
+        recognizer = SpacyRecognizer(
+            supported_language="en", supported_entities=engine.get_supported_entities()
+        )
+        entities = self._reportable(recognizer.supported_entities)
+        if entities:
+            self._nlp, self._nlp_engine, self._ner = nlp, engine, recognizer
+            self._ner_entities = entities
+
+    # --- detection --------------------------------------------------------------------
+
+    def detect(self, text: str, hint: str | None = None) -> list[Finding]:
+        return self.detect_batch([(text, hint)])[0]
+
+    def detect_batch(self, items: Sequence[tuple[str, str | None]]) -> list[list[Finding]]:
+        """Findings per item, sorted by start, non-overlapping, offsets into the original."""
+        views = [NormalizedView.of(text) for text, _ in items]
+        units: list[_Unit] = []
+        for index, ((_, hint), view) in enumerate(zip(items, views, strict=True)):
+            languages = route_languages(view.text, hint)
+            for offset, chunk in self._chunks(view.text):
+                units.append(_Unit(index, view, offset, chunk, languages))
+
+        raw: list[list[tuple[int, int, str, float, str]]] = [[] for _ in items]
+        ner_units = [u for u in units if self._needs_ner(u)]
+        for unit, results in zip(ner_units, self._run_ner(ner_units), strict=True):
+            self._collect(raw, unit, results)
+        for unit in units:
+            results = []
+            for runner in self._universal:
+                results.extend(self._run(runner, unit.text))
+            if "zh" in unit.languages:
+                for runner in self._chinese:
+                    results.extend(self._run(runner, unit.text))
+            self._collect(raw, unit, results)
+
+        return [self._finish(view, spans) for view, spans in zip(views, raw, strict=True)]
+
+    def _chunks(self, text: str) -> list[tuple[int, str]]:
+        size = self.settings.max_chunk_chars
+        if len(text) <= size:
+            return [(0, text)]
+        step = size - self.settings.chunk_overlap
+        chunks = []
+        start = 0
+        while True:
+            chunks.append((start, text[start : start + size]))
+            if start + size >= len(text):
+                return chunks
+            start += step
+
+    def _needs_ner(self, unit: _Unit) -> bool:
+        return (
+            self._nlp is not None
+            and "en" in unit.languages
+            and _LATIN_LETTER.search(unit.text) is not None
+        )
+
+    def _run_ner(self, units: list[_Unit]) -> list[list[RecognizerResult]]:
+        if not units:
+            return []
+        assert self._nlp is not None and self._ner is not None
+        # Chinese characters become spaces (same length, so offsets hold): English NER on
+        # ideographs only invents entities.
+        texts = [_CJK_CHAR.sub(" ", u.text) if "zh" in u.languages else u.text for u in units]
+        out = []
+        for doc in self._nlp.pipe(texts, batch_size=self.settings.nlp_batch_size):
+            artifacts = self._nlp_engine._doc_to_nlp_artifact(doc, "en")
+            out.append(self._ner.analyze(doc.text, self._ner_entities, artifacts))
+        return out
+
+    def _run(self, runner: _Runner, text: str) -> list[RecognizerResult]:
+        if runner.prefilter is not None and runner.prefilter.search(text) is None:
+            return []
+        results: list[RecognizerResult] = runner.recognizer.analyze(
+            text,
+            runner.entities,
+            None,  # type: ignore[arg-type]
+        )
+        if not results:
+            return []
+        if runner.context is not None:
+            for result in results:
+                lo = max(0, result.start - CONTEXT_WINDOW_BEFORE)
+                hi = result.end + CONTEXT_WINDOW_AFTER
+                if runner.context.search(text, lo, result.start) or runner.context.search(
+                    text, result.end, hi
+                ):
+                    result.score = min(
+                        1.0, max(result.score + CONTEXT_BOOST, MIN_SCORE_WITH_CONTEXT)
+                    )
+        return [r for r in results if r.entity_type in runner.entities]
+
+    @staticmethod
+    def _collect(
+        raw: list[list[tuple[int, int, str, float, str]]],
+        unit: _Unit,
+        results: list[RecognizerResult],
+    ) -> None:
+        sink = raw[unit.record]
+        for r in results:
+            name = (r.recognition_metadata or {}).get(RecognizerResult.RECOGNIZER_NAME_KEY, "")
+            sink.append((unit.offset + r.start, unit.offset + r.end, r.entity_type, r.score, name))
+
+    def _finish(
+        self, view: NormalizedView, spans: list[tuple[int, int, str, float, str]]
+    ) -> list[Finding]:
+        """Threshold, allow and deny lists, overlap resolution, offsets to the original."""
+        text = view.text
+        threshold = self.settings.score_threshold
+        kept = [s for s in spans if s[3] >= threshold and s[1] > s[0]]
+        if self.settings.allow_list and kept:
+            allowed = _occurrences(text, self.settings.allow_list)
+            if allowed:
+                kept = [s for s in kept if not _inside_any(s[0], s[1], allowed)]
+        for entity_type, values in self.settings.deny_list.items():
+            for start, end in _occurrences(text, values):
+                kept.append((start, end, entity_type, 1.0, "deny_list"))
+        chosen = _resolve_overlaps(kept)
+        findings = []
+        for start, end, entity_type, score, name in chosen:
+            o_start, o_end = view.to_original(start, end)
+            findings.append(Finding(o_start, o_end, entity_type, round(score, 4), name))
+        return findings
+
+
+# Recognizers by how much their evidence is worth in an overlap (pattern recognizers: 1).
+_RANK = {
+    "deny_list": 2,
+    "SpacyRecognizer": 0,
+    "CnPersonNameRecognizer": 0,
+    "CnAddressRecognizer": 0,
+}
+
+
+def _name_of(recognizer: EntityRecognizer) -> str:
+    return str(getattr(recognizer, "name", type(recognizer).__name__))
+
+
+def _self_scoring(recognizer: EntityRecognizer) -> bool:
+    """tdg's identifier recognizers apply their own context words."""
+    return type(recognizer).__module__.startswith("tdg.")
+
+
+def _occurrences(text: str, values: Iterable[str]) -> list[tuple[int, int]]:
+    spans = []
+    for value in values:
+        if not value:
+            continue
+        start = text.find(value)
+        while start != -1:
+            spans.append((start, start + len(value)))
+            start = text.find(value, start + 1)
+    return spans
+
+
+def _inside_any(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
+    return any(a <= start and end <= b for a, b in spans)
+
+
+def _resolve_overlaps(
+    spans: list[tuple[int, int, str, float, str]],
+) -> list[tuple[int, int, str, float, str]]:
+    """Greedy: highest score first, then longest, then leftmost; drop what overlaps a kept span.
+
+    Identical spans found twice (overlapping chunks, two recognizers) collapse to one. Deny
+    list entries outrank everything, and pattern recognizers (formats, checksums) outrank
+    statistical ones: spaCy calls `555-1234` a DATE with more confidence than the phone
+    recognizer has.
+    """
+    if len(spans) <= 1:
+        return spans
+    order = sorted(
+        set(spans), key=lambda s: (-_RANK.get(s[4], 1), -s[3], -(s[1] - s[0]), s[0], s[2], s[4])
+    )
+    chosen: list[tuple[int, int, str, float, str]] = []
+    for span in order:
+        if all(span[1] <= c[0] or span[0] >= c[1] for c in chosen):
+            chosen.append(span)
+    chosen.sort(key=lambda s: (s[0], s[1]))
+    return chosen

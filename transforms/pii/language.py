@@ -1,0 +1,80 @@
+"""Per-record language routing: which language-specific recognizers a record needs.
+
+A hint (a record field or the source's default) wins; otherwise the script decides: the ratio
+of CJK ideographs and of Latin letters among the letters of the text. Mixed Chinese-English text
+routes to both, because a Chinese post quoting an English name needs the English NER too.
+"""
+
+from __future__ import annotations
+
+import re
+
+SUPPORTED_LANGUAGES = ("en", "zh")
+
+# CJK Unified Ideographs (+ extension A, compatibility ideographs).
+_CJK = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_LATIN_WORD = re.compile("[A-Za-z\uff21-\uff3a\uff41-\uff5a]{2,}")
+_LATIN = re.compile("[A-Za-z\uff21-\uff3a\uff41-\uff5a]")
+
+# A text is routed to a second language when that script makes up at least this share of
+# its letters (or, for Latin, forms at least this many words).
+MIN_SECOND_SCRIPT_SHARE = 0.15
+MIN_LATIN_WORDS_IN_CHINESE = 2
+
+_HINT_ALIASES = {
+    "en": ("en",),
+    "english": ("en",),
+    "zh": ("zh",),
+    "zh-cn": ("zh",),
+    "zh-hans": ("zh",),
+    "zh-hant": ("zh",),
+    "zh-tw": ("zh",),
+    "zh-hk": ("zh",),
+    "chinese": ("zh",),
+    "cn": ("zh",),
+    "mixed": ("zh", "en"),
+    "zh-en": ("zh", "en"),
+    "en-zh": ("zh", "en"),
+}
+
+
+def normalize_hint(hint: str | None) -> tuple[str, ...] | None:
+    """A language hint as routed languages; None for no hint or `auto`. Unknown hints raise."""
+    if hint is None:
+        return None
+    key = hint.strip().lower().replace("_", "-")
+    if key in ("", "auto"):
+        return None
+    if key in _HINT_ALIASES:
+        return _HINT_ALIASES[key]
+    primary = key.split("-", 1)[0]
+    if primary in _HINT_ALIASES:
+        return _HINT_ALIASES[primary]
+    raise ValueError(f"unsupported language {hint!r} (expected one of en, zh, auto)")
+
+
+def detect_languages(text: str) -> tuple[str, ...]:
+    """Script-based guess. Text with no letters at all routes to English (patterns still run)."""
+    cjk = len(_CJK.findall(text))
+    if cjk == 0:
+        return ("en",)
+    latin = len(_LATIN.findall(text))
+    if latin == 0:
+        return ("zh",)
+    share_cjk = cjk / (cjk + latin)
+    if share_cjk >= 1 - MIN_SECOND_SCRIPT_SHARE:
+        # Mostly Chinese: English NER is worth running only for real English words.
+        if len(_LATIN_WORD.findall(text)) >= MIN_LATIN_WORDS_IN_CHINESE:
+            return ("zh", "en")
+        return ("zh",)
+    if share_cjk < MIN_SECOND_SCRIPT_SHARE and cjk < 2:
+        return ("en",)
+    return ("zh", "en")
+
+
+def route_languages(text: str, hint: str | None = None) -> tuple[str, ...]:
+    """Languages whose recognizers should run on `text`: the hint's, else detected ones."""
+    hinted = normalize_hint(hint)
+    if hinted is not None:
+        return hinted
+    return detect_languages(text)
