@@ -1,0 +1,104 @@
+"""One canonical spelling per identifier value, so equal identifiers hash equally.
+
+Keyed pseudonyms, surrogates and subject fingerprints are all computed over
+`normalize_value(entity_type, value)`: `138 1234 5678`, `+86-138-1234-5678` and
+`１３８１２３４５６７８` are one phone number and must get one token, and an erasure
+request that spells a number differently from the corpus must still find it.
+Versioned by behaviour: changing a rule changes every fingerprint, so add a new
+function rather than editing one that stored fingerprints depend on.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+import unicodedata
+
+# Zero-width and invisible formatting characters that survive NFKC.
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e"), None)
+
+# Separators people put inside numbers and codes (after NFKC folding).
+_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015\u2212.·・/()\[\]]+")
+_NON_DIGITS = re.compile(r"[^0-9]+")
+_WHITESPACE = re.compile(r"\s+")
+_CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_SPACE_NEXT_TO_CJK = re.compile(rf"(?<=[{_CJK}])\s+|\s+(?=[{_CJK}])")
+_NAME_DOTS = re.compile(r"[·・•‧∙]")
+
+# Mainland mobile: 1[3-9] + 9 digits (REQUIREMENTS §5).
+_CN_MOBILE = re.compile(r"1[3-9][0-9]{9}")
+
+# Identifier types compared without separators and without case.
+_CODE_TYPES = frozenset(
+    {
+        "CREDIT_CARD",
+        "IBAN_CODE",
+        "US_SSN",
+        "US_BANK_NUMBER",
+        "US_DRIVER_LICENSE",
+        "US_PASSPORT",
+        "US_ITIN",
+        "UK_NHS",
+        "MEDICAL_LICENSE",
+        "CN_RESIDENT_ID",
+        "CN_USCC",
+        "CN_PASSPORT",
+        "CN_HOME_RETURN_PERMIT",
+        "HK_ID",
+        "TW_ID",
+        "CN_LICENSE_PLATE",
+    }
+)
+
+
+def fold(value: str) -> str:
+    """NFKC (full-width digits, letters and punctuation become ASCII) without invisibles."""
+    return unicodedata.normalize("NFKC", value).translate(_INVISIBLE)
+
+
+def normalize_phone(value: str) -> str:
+    """Digits only; a Chinese country prefix (+86, 0086, 86) is dropped.
+
+    A mainland mobile keeps its 11 digits; a mainland landline written internationally
+    (`+86 10 1234 5678`) gets its trunk `0` back, so it equals `010-1234-5678`.
+    """
+    folded = fold(value).strip()
+    digits = _NON_DIGITS.sub("", folded)
+    explicit = folded.startswith("+") or digits.startswith("00")
+    national = digits[2:] if digits.startswith("00") else digits
+    if national.startswith("86") and len(national) > 2:
+        rest = national[2:]
+        if _CN_MOBILE.fullmatch(rest):
+            return rest
+        if explicit and 9 <= len(rest) <= 11 and not rest.startswith("0"):
+            return "0" + rest
+        if explicit and 10 <= len(rest) <= 12 and rest.startswith("0"):
+            return rest  # `+86 (0)10 ...`: the trunk zero written in brackets
+    return digits
+
+
+def normalize_value(entity_type: str, value: str) -> str:
+    """The canonical form of an identifier value, by entity type (see module docstring)."""
+    # Removing separators and changing case can leave a string that is not NFKC any more
+    # (`A´` -> `A` + combining acute); compose once more so normalizing twice changes nothing.
+    return unicodedata.normalize("NFKC", _normalize_by_type(entity_type, value))
+
+
+def _normalize_by_type(entity_type: str, value: str) -> str:
+    if entity_type == "PHONE_NUMBER":
+        return normalize_phone(value)
+    folded = fold(value).strip()
+    if entity_type in _CODE_TYPES:
+        return _SEPARATORS.sub("", folded).upper()
+    if entity_type == "EMAIL_ADDRESS":
+        return _WHITESPACE.sub("", folded).lower()
+    if entity_type == "IP_ADDRESS":
+        compact = _WHITESPACE.sub("", folded).lower()
+        try:
+            return str(ipaddress.ip_address(compact))
+        except ValueError:
+            return compact
+    if entity_type == "PERSON":
+        spaced = _WHITESPACE.sub(" ", _NAME_DOTS.sub("·", folded))
+        return _SPACE_NEXT_TO_CJK.sub("", spaced).casefold()
+    return _WHITESPACE.sub(" ", folded)
