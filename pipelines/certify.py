@@ -19,22 +19,32 @@ from pathlib import Path
 from typing import Any
 
 import apache_beam as beam
+import pyarrow as pa
 from apache_beam.io.filesystem import CompressionTypes
 from apache_beam.io.filesystems import FileSystems
 from apache_beam.options.pipeline_options import PipelineOptions, StandardOptions
 from apache_beam.runners.runner import PipelineState
 
 from tdg import __version__
+from tdg.pipelines.certification import METRICS_DIR, CertificationOutcome, certify_directory
 from tdg.pipelines.config import LoadedConfig
+from tdg.transforms.basis_decision import SourceBasis
+from tdg.transforms.dataset_metrics import DatasetMetrics
 from tdg.transforms.errors import CorruptInputError, PipelineFailure
+from tdg.transforms.keys import KeyRing
+from tdg.transforms.ledger import Ledger
+from tdg.transforms.legal_basis_stage import LegalBasisStage, mark_anonymized
 from tdg.transforms.manifest import MANIFEST_NAME, build_manifest, check_invariant
 from tdg.transforms.normalize import NormalizeFn
 from tdg.transforms.output_layout import (
     VersionLayout,
     discard_staging,
+    is_local,
     prepare_staging,
     publish,
 )
+from tdg.transforms.pii.pii_stage import AnonymizeFn, PiiStageSettings, apply_pii, clear_pending
+from tdg.transforms.policy import DEFAULT_POLICY_PATH, Policy, load_policy
 from tdg.transforms.progress import ProgressMonitor
 from tdg.transforms.read import ReadSources, match_source_files
 from tdg.transforms.run_context import RunContext
@@ -56,10 +66,55 @@ DIGEST_FILE = "content.json"
 FILES_FILE = "files.json"
 
 
+FINGERPRINT_SCHEMA = pa.schema(
+    [
+        pa.field("fingerprint", pa.string(), nullable=False),
+        pa.field("entity_type", pa.string(), nullable=False),
+        pa.field("record_id", pa.string(), nullable=False),
+        pa.field("source_id", pa.string(), nullable=False),
+    ]
+)
+
+
 @dataclass(frozen=True)
 class RunResult:
     version_dir: str
     manifest: dict[str, Any]
+    certification: CertificationOutcome | None = None
+
+
+@dataclass(frozen=True)
+class RunPlan:
+    """What the driver settles before the pipeline starts: policy, keys, stage settings."""
+
+    policy: Policy
+    policy_sha256: str
+    keys: KeyRing
+    pii: PiiStageSettings
+
+
+def plan_run(loaded: LoadedConfig, keys: KeyRing) -> RunPlan:
+    cfg = loaded.config
+    policy_path = loaded.resolve(cfg.legal_basis.policy) if cfg.legal_basis.policy else None
+    policy, policy_sha = load_policy(policy_path or DEFAULT_POLICY_PATH)
+    pii = PiiStageSettings(
+        detection=cfg.pii.detection,
+        operators=cfg.pii.operators,
+        source_profiles={s.id: s.pii.profile for s in cfg.sources if s.pii.profile},
+        source_operators={s.id: s.pii.operators for s in cfg.sources if s.pii.operators},
+        keep_for_anonymization=policy.on_missing_basis == "anonymize",
+        fingerprints=cfg.pii.fingerprint_index,
+    )
+    return RunPlan(policy, policy_sha, keys, pii)
+
+
+def check_keys(plan: RunPlan) -> None:
+    """Fail before any work when a key the run needs is missing (exit 2)."""
+    from tdg.transforms.pii.deidentify import Deidentifier
+
+    for ops in [plan.pii.operators, *plan.pii.source_operators.values()]:
+        Deidentifier(ops, plan.keys, fingerprints=plan.pii.fingerprints)
+    plan.keys.signing_key()
 
 
 def beam_flags(options: dict[str, Any], extra: Sequence[str]) -> list[str]:
@@ -78,13 +133,58 @@ def beam_flags(options: dict[str, Any], extra: Sequence[str]) -> list[str]:
 
 
 def build_stages(loaded: LoadedConfig, ctx: RunContext) -> list[tuple[str, RecordStageFn]]:
-    """The record stages in order. PII, legal basis and rescan stages plug in here."""
+    """The per-record stages before PII: each maps a Record to a Record or a quarantine."""
     cfg = loaded.config
     sources = {s.id: s for s in cfg.sources}
     return [
         ("Normalize", NormalizeFn(ctx)),
         ("Validate", ValidateFn(ctx, sources, cfg.pipeline.max_text_chars)),
     ]
+
+
+def apply_record_stages(
+    records: beam.PCollection,
+    loaded: LoadedConfig,
+    ctx: RunContext,
+    plan: RunPlan,
+) -> tuple[beam.PCollection, list[beam.PCollection], beam.PCollection]:
+    """The one place where stages plug in, in order:
+    normalize -> validate -> PII (detect, de-identify, fingerprint, rescan) -> legal basis
+    (-> irreversible anonymization where the policy allows it instead of a basis).
+    Returns (accepted records, quarantine PCollections, fingerprint rows)."""
+    cfg = loaded.config
+    quarantines = []
+    for label, fn in build_stages(loaded, ctx):
+        records, quarantined = apply_stage(records, label, fn)
+        quarantines.append(quarantined)
+    records, quarantined, fingerprints = apply_pii(
+        records, ctx, plan.pii, plan.keys, cfg.pii.batch_size
+    )
+    quarantines.append(quarantined)
+    decided = records | "LegalBasis" >> LegalBasisStage(
+        plan.policy,
+        plan.policy_sha256,
+        cfg.legal_basis.registry.with_base_dir(Path(loaded.path).parent),
+        {s.id: SourceBasis.from_config(s) for s in cfg.sources},
+        now=ctx.ingested_at,
+        dataset=cfg.dataset.name,
+    )
+    quarantines.append(decided["quarantine"])
+    anonymized, quarantined = apply_stage(
+        decided["needs_anonymization"],
+        "Anonymize",
+        AnonymizeFn(ctx, cfg.pii.detection, plan.keys),
+        cfg.pii.batch_size,
+    )
+    quarantines.append(quarantined)
+    sha = plan.policy_sha256
+    anonymized = anonymized | "MarkAnonymized" >> beam.Map(lambda r: mark_anonymized(r, sha))
+    accepted = (
+        (decided["main"], anonymized)
+        | "Accepted" >> beam.Flatten()
+        | "DropOriginals" >> beam.Map(clear_pending)
+    )
+    return accepted, quarantines, fingerprints
 
 
 def _write_json(pcoll: beam.PCollection, path: str, label: str) -> None:
@@ -101,16 +201,37 @@ def build_pipeline(
     ctx: RunContext,
     files: list[tuple[str, str]],
     layout: VersionLayout,
+    plan: RunPlan,
 ) -> None:
     cfg = loaded.config
-    sources = {s.id: s for s in cfg.sources}
+    # workers get globs resolved, so record ids can name files relative to them
+    sources = {s.id: s.model_copy(update={"uri": loaded.resolve(s.uri)}) for s in cfg.sources}
     read = p | "Read" >> ReadSources(files, sources, ctx)
-    records = read.records
-    quarantines = [read.quarantine]
-    for label, fn in build_stages(loaded, ctx):
-        records, quarantined = apply_stage(records, label, fn)
-        quarantines.append(quarantined)
-    quarantine = quarantines | "AllQuarantine" >> beam.Flatten()
+    records, quarantines, fingerprints = apply_record_stages(read.records, loaded, ctx, plan)
+    quarantine = [read.quarantine, *quarantines] | "AllQuarantine" >> beam.Flatten()
+    _ = (records, quarantine) | "Metrics" >> DatasetMetrics(
+        FileSystems.join(layout.staging_dir, METRICS_DIR)
+    )
+    if cfg.pii.fingerprint_index:
+        _ = (
+            fingerprints
+            | "FingerprintRow"
+            >> beam.MapTuple(
+                lambda fp, t, rid, sid: {
+                    "fingerprint": fp,
+                    "entity_type": t,
+                    "record_id": rid,
+                    "source_id": sid,
+                }
+            )
+            | "WriteFingerprints"
+            >> beam.io.WriteToParquet(
+                FileSystems.join(layout.index_staging_dir, "part"),
+                FINGERPRINT_SCHEMA,
+                file_name_suffix=".parquet",
+                codec="zstd",
+            )
+        )
 
     shards = cfg.output.shards
     data_files = write_records(records, layout.staging_dir, shards)
@@ -169,8 +290,12 @@ def run_certify(
     version: str | None = None,
     beam_args: Sequence[str] = (),
     progress: bool = True,
+    keys: KeyRing | None = None,
+    certify: bool = True,
 ) -> RunResult:
     cfg = loaded.config
+    plan = plan_run(loaded, keys or KeyRing.default())
+    check_keys(plan)
     root = output_root or loaded.resolve(cfg.output.root)
     if "://" not in root:
         root = str(Path(root).resolve())
@@ -193,7 +318,7 @@ def run_certify(
     options = PipelineOptions(beam_flags(cfg.pipeline.options, beam_args))
     runner = options.view_as(StandardOptions).runner or "DirectRunner"
     pipeline = beam.Pipeline(options=options)
-    build_pipeline(pipeline, loaded, ctx, files, layout)
+    build_pipeline(pipeline, loaded, ctx, files, layout, plan)
     monitor: contextlib.AbstractContextManager[Any] = (
         ProgressMonitor(ctx.progress_dir, _render_progress, ctx.progress_interval)
         if ctx.progress_dir
@@ -233,7 +358,7 @@ def run_certify(
             run_id=run_id,
             tdg_version=__version__,
             config_sha256=loaded.sha256,
-            policy_sha256=None,
+            policy_sha256=plan.policy_sha256,
             runner=runner,
             stats=stats,
             content=content,
@@ -243,8 +368,31 @@ def run_certify(
         manifest_path = FileSystems.join(layout.staging_dir, MANIFEST_NAME)
         with FileSystems.create(manifest_path, compression_type=CompressionTypes.UNCOMPRESSED) as f:
             f.write(json.dumps(manifest, indent=2, ensure_ascii=False).encode("utf-8"))
+        outcome = None
+        if certify:
+            outcome = certify_directory(
+                layout.staging_dir,
+                manifest,
+                cfg.expectations,
+                plan.keys,
+                approver=cfg.certification.approver,
+                pia_reference=cfg.certification.pia_reference,
+                require_pia_for_sensitive=cfg.certification.require_pia_for_sensitive,
+                extras={"policy_version": plan.policy.version},
+            )
         publish(layout)
     except Exception:
         discard_staging(layout)
         raise
-    return RunResult(layout.version_dir, manifest)
+    if is_local(root):
+        Ledger.at_output_root(root).record_run(
+            dataset=layout.dataset,
+            version=layout.version,
+            run_id=run_id,
+            manifest_sha256=outcome.manifest_sha256 if outcome else "",
+            certificate_sha256=outcome.document_sha256 if outcome and outcome.certified else None,
+            outcome=("certified" if outcome.certified else "rejected")
+            if outcome
+            else "uncertified",
+        )
+    return RunResult(layout.version_dir, manifest, outcome)

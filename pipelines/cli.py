@@ -55,6 +55,7 @@ def configure_logging(verbose: bool) -> None:
         # A failing DoFn is logged with its traceback by the runner; tdg reports the cause on one
         # line instead (and -v shows everything).
         logging.getLogger("apache_beam.runners").setLevel(logging.CRITICAL)
+        logging.getLogger("great_expectations").setLevel(logging.WARNING)
 
 
 def build_parser() -> argparse.ArgumentParser:

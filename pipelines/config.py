@@ -15,7 +15,11 @@ from typing import Any, Literal, TypeVar
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from tdg.transforms.consent_registry import RegistrySettings
 from tdg.transforms.errors import UserError
+from tdg.transforms.expectations_runner import ExpectationSettings
+from tdg.transforms.pii.detection_settings import DetectionSettings
+from tdg.transforms.pii.operator_settings import OperatorSettings
 
 SCHEME_SEPARATOR = "://"
 M = TypeVar("M", bound=BaseModel)
@@ -70,6 +74,9 @@ class SourcePii(Strict):
     """Per-source detection choices (the `fast` profile is for web-scale sources)."""
 
     profile: Literal["thorough", "fast"] | None = None
+    operators: OperatorSettings | None = Field(
+        default=None, description="operators for this source, replacing pii.operators"
+    )
 
 
 class SourceConfig(Strict):
@@ -121,11 +128,39 @@ class PipelineConfig(Strict):
     progress_interval_seconds: float = Field(default=2.0, gt=0)
 
 
+class PiiConfig(Strict):
+    """Detection and de-identification for every source (sources may override)."""
+
+    detection: DetectionSettings = Field(default_factory=DetectionSettings)
+    operators: OperatorSettings = Field(default_factory=OperatorSettings)
+    fingerprint_index: bool = Field(
+        default=True, description="write the keyed subject fingerprint index for erasure"
+    )
+    batch_size: int = Field(default=64, ge=1, le=4096)
+
+
+class LegalBasisConfig(Strict):
+    policy: str | None = Field(default=None, description="policy YAML; default: the packaged one")
+    registry: RegistrySettings = Field(default_factory=RegistrySettings)
+
+
+class CertificationConfig(Strict):
+    approver: str = Field(default="tdg-pipeline", description="identity recorded as approver")
+    pia_reference: str | None = Field(
+        default=None, description="PIPL Art. 55 impact assessment for sensitive PI"
+    )
+    require_pia_for_sensitive: bool = True
+
+
 class RunConfig(Strict):
     dataset: DatasetConfig
     sources: list[SourceConfig] = Field(min_length=1)
     output: OutputConfig
     pipeline: PipelineConfig = Field(default_factory=PipelineConfig)
+    pii: PiiConfig = Field(default_factory=PiiConfig)
+    legal_basis: LegalBasisConfig = Field(default_factory=LegalBasisConfig)
+    expectations: ExpectationSettings = Field(default_factory=ExpectationSettings)
+    certification: CertificationConfig = Field(default_factory=CertificationConfig)
 
     @field_validator("sources")
     @classmethod

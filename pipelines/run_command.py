@@ -19,8 +19,13 @@ reconcile (per source: read = accepted + quarantined).
 Beam options go after a bare `--`, e.g.
   tdg run configs/sample.yaml -- --direct_num_workers 2 --direct_running_mode multi_processing
 
-Exit status: 0 success; 1 pipeline failure; 2 user error (bad config, missing input,
-existing version, missing key)."""
+The version is then validated (Great Expectations suites) and gets a signed certificate.json,
+or a signed rejection.json when an expectation fails; every run is recorded in the
+hash-chained ledger at OUTPUT/ledger.jsonl. Keys come from $TDG_KEYS or .tdg/keys
+(`tdg keys init` makes trial keys).
+
+Exit status: 0 certified; 1 pipeline failure or not certified (the version is still written,
+with its rejection); 2 user error (bad config, missing input, existing version, missing key)."""
 
 
 def register(sub: Any) -> None:
@@ -36,6 +41,9 @@ def register(sub: Any) -> None:
         "--dataset-version", metavar="VERSION", help="dataset version (overrides dataset.version)"
     )
     p.add_argument("--no-progress", action="store_true", help="no live progress on stderr")
+    p.add_argument(
+        "--no-certify", action="store_true", help="write the version without validating or signing"
+    )
     p.set_defaults(func=handle)
 
 
@@ -66,10 +74,22 @@ def handle(args: argparse.Namespace) -> int:
             version=args.dataset_version,
             beam_args=args.beam_args,
             progress=not args.no_progress,
+            certify=not args.no_certify,
         )
     except (PipelineFailure, InvariantError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     print(summary_table(result), file=sys.stderr)
+    outcome = result.certification
+    if outcome is not None and not outcome.certified:
+        print(
+            f"not certified: {outcome.reason} (signed rejection: "
+            f"{result.version_dir}/{outcome.document})",
+            file=sys.stderr,
+        )
+        print(result.version_dir)
+        return 1
+    if outcome is not None:
+        print(f"certified: {result.version_dir}/{outcome.document}", file=sys.stderr)
     print(result.version_dir)
     return 0

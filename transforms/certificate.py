@@ -129,6 +129,16 @@ def failing_expectations(result: dict[str, Any]) -> list[dict[str, Any]]:
         if (item.get("exception_info") or {}).get("raised_exception"):
             entry["raised_exception"] = True
         failed.append(entry)
+    for item in result.get("expectations") or []:  # tdg's SuiteResult (expectations_runner)
+        if item.get("success"):
+            continue
+        entry = {k: item[k] for k in ("type", "column", "description") if item.get(k) is not None}
+        for name in _RESULT_COUNT_FIELDS:
+            if isinstance(item.get(name), int | float):
+                entry[name] = item[name]
+        if isinstance(item.get("observed_value"), bool | int | float):
+            entry["observed_value"] = item["observed_value"]
+        failed.append(entry)
     for item in result.get("failed") or []:
         failed.append(
             {k: v for k, v in item.items() if isinstance(v, str | bool | int | float) or v is None}

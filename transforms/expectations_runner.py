@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import html
 import json
+import logging
 import os
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -563,6 +564,8 @@ class ValidateShard(beam.DoFn):
         self._rows = beam.metrics.Metrics.counter("expectations", "rows_validated")
 
     def setup(self) -> None:
+        # GX announces every ephemeral context at INFO; on a worker that is only noise.
+        logging.getLogger("great_expectations").setLevel(logging.WARNING)
         self._validator = TableValidator(self._specs, self._parameters)
 
     def process(self, path: str) -> Iterator[tuple[str, dict[str, Any]]]:

@@ -22,6 +22,7 @@ from tdg.transforms.errors import UserError
 SIDE_DIR = "_run"
 PROGRESS_DIR = "_progress"
 MANIFEST = "manifest.json"
+INDEX_DIR = "_index"
 
 
 def is_local(uri: str) -> bool:
@@ -46,6 +47,17 @@ class VersionLayout:
     @property
     def staging_dir(self) -> str:
         return FileSystems.join(self.root, self.dataset, f".{self.version}.staging-{self.run_id}")
+
+    @property
+    def index_dir(self) -> str:
+        """The subject fingerprint index: outside the dataset directory, by design."""
+        return FileSystems.join(self.root, INDEX_DIR, self.dataset, self.version)
+
+    @property
+    def index_staging_dir(self) -> str:
+        return FileSystems.join(
+            self.root, INDEX_DIR, self.dataset, f".{self.version}.staging-{self.run_id}"
+        )
 
     @property
     def side_dir(self) -> str:
@@ -82,6 +94,7 @@ def prepare_staging(layout: VersionLayout) -> None:
 def discard_staging(layout: VersionLayout) -> None:
     if is_local(layout.root):
         shutil.rmtree(layout.staging_dir, ignore_errors=True)
+        shutil.rmtree(layout.index_staging_dir, ignore_errors=True)
     else:
         # best effort: a hidden staging dir is harmless
         with contextlib.suppress(Exception):
@@ -97,6 +110,9 @@ def publish(layout: VersionLayout) -> None:
         elif FileSystems.exists(path):
             FileSystems.delete([path])
     if is_local(layout.root):
+        if Path(layout.index_staging_dir).exists():
+            Path(layout.index_dir).parent.mkdir(parents=True, exist_ok=True)
+            os.rename(layout.index_staging_dir, layout.index_dir)
         try:
             os.rename(layout.staging_dir, layout.version_dir)
         except OSError as exc:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bz2
 import csv
+import functools
 import gzip
 import io
 import json
@@ -68,6 +69,20 @@ def match_source_files(source: SourceConfig, uri: str) -> list[str]:
 # ---------------------------------------------------------------------------- pure parsing
 
 
+@functools.lru_cache(maxsize=4096)
+def file_key(uri: str, glob: str) -> str:
+    """A file's path relative to the static part of its source's glob (its name otherwise)."""
+    cut = min((i for i in (glob.find(c) for c in "*?[") if i >= 0), default=len(glob))
+    base = glob[:cut].rsplit("/", 1)[0] + "/" if "/" in glob[:cut] else ""
+    if base and uri.startswith(base):
+        return uri[len(base) :]
+    return uri.rsplit("/", 1)[-1]
+
+
+def position_id(source: SourceConfig, uri: str, offset: int) -> str:
+    return make_record_id(source.id, None, offset, file_key(uri, source.uri))
+
+
 def _string_value(value: Any) -> str | None:
     if value is None or value == "":
         return None
@@ -95,9 +110,11 @@ def record_from_mapping(
             reason_code=code,
             reason_detail=detail,
             run_id=ctx.run_id,
-            record_id=make_record_id(source.id, _string_value(row.get(fields.id)), offset)
+            record_id=make_record_id(
+                source.id, _string_value(row.get(fields.id)), offset, file_key(uri, source.uri)
+            )
             if fields.id
-            else make_record_id(source.id, None, offset),
+            else position_id(source, uri, offset),
             content_sha256=content_sha,
         )
 
@@ -129,7 +146,7 @@ def record_from_mapping(
         if robots is not None:
             metadata[fields.robots] = robots
     return Record(
-        record_id=make_record_id(source.id, own_id, offset),
+        record_id=make_record_id(source.id, own_id, offset, file_key(uri, source.uri)),
         text=text,
         source_id=source.id,
         source_uri=uri,
@@ -160,7 +177,7 @@ def parse_jsonl_line(
             reason_code=code,
             reason_detail=detail,
             run_id=ctx.run_id,
-            record_id=make_record_id(source.id, None, line_no),
+            record_id=position_id(source, uri, line_no),
             content_sha256=sha256_bytes(raw),
         )
 
@@ -211,7 +228,7 @@ def iter_csv_rows(
                 reason_code="malformed_row",
                 reason_detail=f"row has {len(row)} fields, header has {len(header)}",
                 run_id=ctx.run_id,
-                record_id=make_record_id(source.id, None, number),
+                record_id=position_id(source, uri, number),
             )
             continue
         yield record_from_mapping(dict(zip(header, row, strict=True)), source, uri, number, ctx)

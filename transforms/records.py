@@ -91,13 +91,16 @@ def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def make_record_id(source_id: str, own_id: str | None, offset: int) -> str:
-    """Stable id: from the source id and the record's own id, or its position when it has none."""
-    key = (
-        f"{source_id}\x1fid\x1f{own_id}"
-        if own_id not in (None, "")
-        else f"{source_id}\x1f@{offset}"
-    )
+def make_record_id(source_id: str, own_id: str | None, offset: int, file_key: str = "") -> str:
+    """Stable id: from the source id and the record's own id, or, when it has none, its
+    position: the file (relative to the source's glob, so moving the corpus keeps ids) and the
+    line or row in it."""
+    if own_id not in (None, ""):
+        key = f"{source_id}\x1fid\x1f{own_id}"
+    elif file_key:
+        key = f"{source_id}\x1f{file_key}@{offset}"
+    else:
+        key = f"{source_id}\x1f@{offset}"
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
 
 
@@ -121,9 +124,23 @@ class BasisEvidence:
     detail: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class PendingAnonymization:
+    """The original text and what was found in it, kept in flight (never written) while the
+    legal-basis stage may still ask for irreversible anonymization instead of de-identification.
+    """
+
+    original_text: str
+    findings: tuple[Any, ...]
+
+
+# Record fields that travel between stages but are never written.
+TRANSIENT_FIELDS = frozenset({"pending"})
+
+
 @dataclass(slots=True)
 class Record:
-    """The typed view of one row of RECORD_SCHEMA."""
+    """The typed view of one row of RECORD_SCHEMA (plus transient fields, never written)."""
 
     record_id: str
     text: str
@@ -147,6 +164,7 @@ class Record:
     legal_basis: str | None = None
     basis_evidence: BasisEvidence | None = None
     policy_sha256: str | None = None
+    pending: PendingAnonymization | None = None
 
     def with_text(self, text: str, transformation: str | None = None) -> Record:
         """A copy with new text, its output hash, and (optionally) one more transformation."""
@@ -160,8 +178,14 @@ class Record:
         )
 
     def to_row(self) -> dict[str, Any]:
-        row = dataclasses.asdict(self)
+        if self.pending is not None:
+            raise ValueError(f"record {self.record_id} still holds its original text")
+        row = {f: getattr(self, f) for f in RECORD_SCHEMA.names}
         row["metadata"] = list(self.metadata.items())
+        row["pii"] = [dataclasses.asdict(p) for p in self.pii]
+        row["basis_evidence"] = (
+            dataclasses.asdict(self.basis_evidence) if self.basis_evidence else None
+        )
         return row
 
     @classmethod

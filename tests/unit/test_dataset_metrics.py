@@ -57,7 +57,10 @@ def make_record(
         ("电话：+86 138 1234 5678，谢谢", ("CN_MOBILE",)),
         ("全角号码１３８１２３４５６７８", ("CN_MOBILE",)),
         ("身份证号11010519491231002X。", ("CN_RESIDENT_ID",)),
-        ("write to li.lei@example.com today", ("EMAIL_ADDRESS",)),
+        ("write to li.lei@mail.example.cn today", ("EMAIL_ADDRESS",)),
+        # the reserved ranges tdg's surrogates use are not raw identifiers
+        ("write to li.lei@example.com. Thanks", ()),
+        ("手机15412345678，身份证号19010519491231002X", ()),
         ("卡号6200000000000005已冻结", ("BANK_CARD",)),
         ("卡号 6200 0000 0000 0005", ("BANK_CARD",)),
         ("手机<PHONE_NUMBER_7f3a>，邮箱<EMAIL_ADDRESS_19bc>", ()),

@@ -79,6 +79,8 @@ class DeidentifiedText:
     text: str
     pii: list[PiiEntry]
     status: str
+    # where the operators' outputs sit in `text`, so a rescan can tell them from survivors
+    replaced: tuple[tuple[int, int], ...] = ()
 
 
 def resolve_overlaps(findings: Iterable[FindingLike], text_length: int) -> list[ResolvedSpan]:
@@ -175,9 +177,9 @@ class Deidentifier:
             return DeidentifiedText(text=text, pii=[], status=PII_NONE)
         spans = resolve_overlaps(findings, len(text))
         if self._use_presidio_engine:
-            new_text = self._replace_with_presidio(text, spans)
+            new_text, replaced = self._replace_with_presidio(text, spans)
         else:
-            new_text = self._replace_directly(text, spans)
+            new_text, replaced = self._replace_directly(text, spans)
         counts: Counter[tuple[str, str]] = Counter()
         for span in spans:
             operator = self.operator_for(span.entity_type)
@@ -194,7 +196,10 @@ class Deidentifier:
         ]
         anonymized = all(keeps_anonymized(operator) for _, operator in counts)
         return DeidentifiedText(
-            text=new_text, pii=pii, status=PII_ANONYMIZED if anonymized else PII_DEIDENTIFIED
+            text=new_text,
+            pii=pii,
+            status=PII_ANONYMIZED if anonymized else PII_DEIDENTIFIED,
+            replaced=replaced,
         )
 
     def _params_for(self, entity_type: str) -> tuple[Operator, dict[str, Any]]:
@@ -202,18 +207,28 @@ class Deidentifier:
         operator = self._operators[self._specs[key].name]
         return operator, {**self._params[key], "entity_type": entity_type}
 
-    def _replace_directly(self, text: str, spans: list[ResolvedSpan]) -> str:
+    def _replace_directly(
+        self, text: str, spans: list[ResolvedSpan]
+    ) -> tuple[str, tuple[tuple[int, int], ...]]:
         pieces: list[str] = []
+        replaced: list[tuple[int, int]] = []
         position = 0
+        length = 0
         for span in spans:
             operator, params = self._params_for(span.entity_type)
-            pieces.append(text[position : span.start])
-            pieces.append(operator.operate(text[span.start : span.end], params))
+            before = text[position : span.start]
+            value = operator.operate(text[span.start : span.end], params)
+            pieces += (before, value)
+            length += len(before)
+            replaced.append((length, length + len(value)))
+            length += len(value)
             position = span.end
         pieces.append(text[position:])
-        return "".join(pieces)
+        return "".join(pieces), tuple(replaced)
 
-    def _replace_with_presidio(self, text: str, spans: list[ResolvedSpan]) -> str:
+    def _replace_with_presidio(
+        self, text: str, spans: list[ResolvedSpan]
+    ) -> tuple[str, tuple[tuple[int, int], ...]]:
         results = [RecognizerResult(s.entity_type, s.start, s.end, s.score) for s in spans]
         result = self.engine.anonymize(
             text,
@@ -222,7 +237,7 @@ class Deidentifier:
             conflict_resolution=ConflictResolutionStrategy.MERGE_SIMILAR_OR_CONTAINED,
             merge_entities_with_spaces=False,
         )
-        return str(result.text)
+        return str(result.text), tuple(sorted((i.start, i.end) for i in result.items))
 
     def fingerprints(self, text: str, findings: Sequence[FindingLike]) -> list[tuple[str, str]]:
         """(entity type, keyed fingerprint) of each distinct direct or sensitive identifier."""

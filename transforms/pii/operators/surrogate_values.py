@@ -42,7 +42,9 @@ from tdg.transforms.pii.operators import surrogate_pools as pools
 
 T = TypeVar("T")
 
-UNASSIGNED_PROVINCES = ("19", "29", "39", "49", "59", "69")
+# Province codes that GB/T 2260 never assigns (none ends in 9). "49" is left out: an 18-digit
+# number starting with 4 has the shape of a Visa card, and a surrogate must not look like one.
+UNASSIGNED_PROVINCES = ("19", "29", "39", "59", "69")
 _DIGITS = "0123456789"
 _UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 _PLATE_CHARS = "0123456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # GA 36: no I, no O

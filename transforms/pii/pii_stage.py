@@ -1,0 +1,233 @@
+"""The PII stage: detect, de-identify per policy, fingerprint identifiers, rescan the output.
+
+Models and keys load once per worker in `setup()`; records arrive in batches so spaCy runs
+through `nlp.pipe`. A record whose output still holds a detectable identifier outside what the
+operators wrote is quarantined (`residual_pii`), never accepted.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import apache_beam as beam
+
+from tdg.transforms.keys import KeyRing
+from tdg.transforms.pii.deidentify import DeidentifiedText, Deidentifier
+from tdg.transforms.pii.detection_settings import DetectionSettings
+from tdg.transforms.pii.engine import Detector, Finding
+from tdg.transforms.pii.language import route_languages
+from tdg.transforms.pii.operator_settings import OperatorSettings, OperatorSpec
+from tdg.transforms.records import PendingAnonymization, Quarantined, Record, sha256_text
+from tdg.transforms.run_context import RunContext
+from tdg.transforms.stage import QUARANTINE, BatchStageFn
+
+FINGERPRINTS = "fingerprints"
+DEIDENTIFY_STEP = "pii.deidentify.v1"
+ANONYMIZE_STEP = "pii.anonymize.v1"
+
+# Types a rescan looks for: identifiers that a pattern with a checksum or a strict layout
+# finds reliably. Names and places are left to the first pass (a rescan with the same models
+# would only find the surrogates the operators wrote), and so are weak patterns such as US
+# driver licences, whose fast-profile scores differ from the first pass's.
+RESCAN_TYPES = frozenset(
+    {
+        "CN_RESIDENT_ID",
+        "CN_PASSPORT",
+        "CN_HOME_RETURN_PERMIT",
+        "HK_ID",
+        "TW_ID",
+        "PHONE_NUMBER",
+        "EMAIL_ADDRESS",
+        "CREDIT_CARD",
+        "IBAN_CODE",
+        "US_SSN",
+    }
+)
+
+
+def rescan_types(entity_type: str) -> bool:
+    return entity_type in RESCAN_TYPES
+
+
+@dataclass(frozen=True)
+class PiiStageSettings:
+    """Everything the stage needs, picklable and secret-free."""
+
+    detection: DetectionSettings
+    operators: OperatorSettings
+    source_profiles: dict[str, str] = field(default_factory=dict)
+    source_operators: dict[str, OperatorSettings] = field(default_factory=dict)
+    keep_for_anonymization: bool = False
+    fingerprints: bool = True
+
+    def profiles(self) -> set[str]:
+        return {self.detection.profile, *self.source_profiles.values()}
+
+
+def residual(
+    findings: Sequence[Finding], replaced: Sequence[tuple[int, int]], text: str
+) -> list[Finding]:
+    """Identifiers in an output text that no operator wrote.
+
+    A finding counts when the characters outside every replaced span still carry identifier
+    characters (letters or digits of any width): a pattern whose span spills from an operator's
+    output into neighbouring Chinese text (Presidio's e-mail pattern uses `\\w`) is not a
+    survivor, a half-replaced number is.
+    """
+    out = []
+    for f in findings:
+        if not rescan_types(f.entity_type):
+            continue
+        outside = [
+            text[i]
+            for i in range(f.start, f.end)
+            if not any(start <= i < end for start, end in replaced)
+        ]
+        if any((ch.isascii() and ch.isalnum()) or "０" <= ch <= "ｚ" for ch in outside):
+            out.append(f)
+    return out
+
+
+def deidentified_record(
+    record: Record, out: DeidentifiedText, step: str, keep_pending: bool, findings: Sequence[Any]
+) -> Record:
+    changed = out.text != record.text
+    return dataclasses.replace(
+        record,
+        text=out.text,
+        output_sha256=sha256_text(out.text) if changed else record.output_sha256,
+        transformations=[*record.transformations, step] if out.pii else record.transformations,
+        pii=out.pii,
+        pii_status=out.status,
+        pending=PendingAnonymization(record.text, tuple(findings)) if keep_pending else None,
+    )
+
+
+def with_language(record: Record) -> Record:
+    """Resolve `auto` or a missing language to the one detected (mixed text: the first)."""
+    if record.language and record.language != "auto":
+        return record
+    detected = route_languages(record.text, None)
+    return dataclasses.replace(record, language=detected[0] if detected else None)
+
+
+def residual_quarantine(record: Record, found: Sequence[Finding]) -> Quarantined:
+    types = sorted({f.entity_type for f in found})
+    return Quarantined.of(
+        record, "rescan", "residual_pii", f"identifiers survive de-identification: {types}"
+    )
+
+
+class DeidentifyFn(BatchStageFn):
+    """Detect -> de-identify -> fingerprint -> rescan, for a batch of records."""
+
+    stage = "pii"
+
+    def __init__(self, ctx: RunContext, settings: PiiStageSettings, keys: KeyRing) -> None:
+        super().__init__(ctx)
+        self._settings = settings
+        self._keys = keys
+
+    def load(self) -> None:
+        s = self._settings
+        self._detectors = {
+            p: Detector(s.detection.model_copy(update={"profile": p})) for p in s.profiles()
+        }
+        self._rescanner = self._detectors.get("fast") or Detector(
+            s.detection.model_copy(update={"profile": "fast"})
+        )
+        self._default = Deidentifier(s.operators, self._keys, fingerprints=s.fingerprints)
+        self._by_source = {
+            sid: Deidentifier(ops, self._keys, fingerprints=s.fingerprints)
+            for sid, ops in s.source_operators.items()
+        }
+
+    def process(self, batch: Sequence[Record]) -> Iterator[Any]:
+        s = self._settings
+        batch = [with_language(r) for r in batch]
+        findings: list[list[Finding]] = [[] for _ in batch]
+        by_profile: dict[str, list[int]] = {}
+        for i, r in enumerate(batch):
+            by_profile.setdefault(
+                s.source_profiles.get(r.source_id, s.detection.profile), []
+            ).append(i)
+        for profile, idx in by_profile.items():
+            found = self._detectors[profile].detect_batch(
+                [(batch[i].text, batch[i].language) for i in idx]
+            )
+            for i, f in zip(idx, found, strict=True):
+                findings[i] = f
+        outs: list[tuple[Record, DeidentifiedText]] = []
+        for record, found in zip(batch, findings, strict=True):
+            deid = self._by_source.get(record.source_id, self._default)
+            out = deid.apply(record.text, found)
+            if s.fingerprints and found:
+                for entity_type, fp in deid.fingerprints(record.text, found):
+                    yield beam.pvalue.TaggedOutput(
+                        FINGERPRINTS, (fp, entity_type, record.record_id, record.source_id)
+                    )
+            new = deidentified_record(record, out, DEIDENTIFY_STEP, s.keep_for_anonymization, found)
+            outs.append((new, out))
+        rescans = self._rescanner.detect_batch([(r.text, r.language) for r, _ in outs])
+        for (record, out), found in zip(outs, rescans, strict=True):
+            left = residual(found, out.replaced, record.text)
+            yield from self._emit(residual_quarantine(record, left) if left else record)
+
+
+PLACEHOLDER_ONLY = OperatorSettings(default=OperatorSpec(name="placeholder"), by_entity={})
+
+
+class AnonymizeFn(BatchStageFn):
+    """Irreversible anonymization (typed placeholders for every finding) of records that the
+    policy lets go without a legal basis; works from the original text kept in flight."""
+
+    stage = "anonymize"
+
+    def __init__(self, ctx: RunContext, detection: DetectionSettings, keys: KeyRing) -> None:
+        super().__init__(ctx)
+        self._detection = detection
+        self._keys = keys
+
+    def load(self) -> None:
+        self._deid = Deidentifier(PLACEHOLDER_ONLY, self._keys, fingerprints=False)
+        self._rescanner = Detector(self._detection.model_copy(update={"profile": "fast"}))
+
+    def apply_batch(self, records: Sequence[Record]) -> list[Record | Quarantined]:
+        outs = []
+        for r in records:
+            if r.pending is None:
+                raise ValueError(f"record {r.record_id} reached anonymization without its original")
+            out = self._deid.apply(r.pending.original_text, r.pending.findings)
+            base = dataclasses.replace(r, text=r.pending.original_text, pending=None)
+            outs.append((deidentified_record(base, out, ANONYMIZE_STEP, False, ()), out))
+        rescans = self._rescanner.detect_batch([(r.text, r.language) for r, _ in outs])
+        return [
+            residual_quarantine(r, left) if (left := residual(found, out.replaced, r.text)) else r
+            for (r, out), found in zip(outs, rescans, strict=True)
+        ]
+
+
+def clear_pending(record: Record) -> Record:
+    return dataclasses.replace(record, pending=None) if record.pending is not None else record
+
+
+def apply_pii(
+    records: beam.PCollection,
+    ctx: RunContext,
+    settings: PiiStageSettings,
+    keys: KeyRing,
+    batch_size: int,
+) -> tuple[beam.PCollection, beam.PCollection, beam.PCollection]:
+    """(de-identified records, quarantined, fingerprint rows)."""
+    outputs = (
+        records
+        | "Pii.Batch" >> beam.BatchElements(min_batch_size=1, max_batch_size=batch_size)
+        | "Pii"
+        >> beam.ParDo(DeidentifyFn(ctx, settings, keys)).with_outputs(
+            QUARANTINE, FINGERPRINTS, main="main"
+        )
+    )
+    return outputs.main, outputs[QUARANTINE], outputs[FINGERPRINTS]
