@@ -8,7 +8,13 @@ from pathlib import Path
 from typing import Any
 
 from tdg.transforms.errors import UserError
-from tdg.transforms.keys import DEFAULT_KEY_DIR, init_keys
+from tdg.transforms.keys import (
+    DEFAULT_KEY_DIR,
+    SIGNING_KEY_FILE,
+    SYMMETRIC_KEYS,
+    VERIFY_KEY_FILE,
+    init_keys,
+)
 
 DESCRIPTION = """\
 Creates fresh random keys in DIR (default: $TDG_KEYS, else .tdg/keys), files readable by you
@@ -47,13 +53,24 @@ def register(sub: Any) -> None:
         metavar="DIR",
         help="where to create the keys (default: $TDG_KEYS, else .tdg/keys)",
     )
+    init.add_argument(
+        "--exist-ok",
+        action="store_true",
+        help="do nothing when a complete key set is already there (for scripted set-up)",
+    )
     init.set_defaults(func=handle_init)
+
+
+KEY_FILES = (*SYMMETRIC_KEYS.values(), SIGNING_KEY_FILE, VERIFY_KEY_FILE)
 
 
 def handle_init(args: argparse.Namespace) -> int:
     directory = Path(args.directory or os.environ.get("TDG_KEYS") or DEFAULT_KEY_DIR)
     if directory.exists() and not directory.is_dir():
         raise UserError(f"{directory}: exists and is not a directory")
+    if args.exist_ok and all((directory / name).exists() for name in KEY_FILES):
+        print(f"keys already in {directory}; nothing to do")
+        return 0
     created = init_keys(directory)
     for path in created:
         print(path)

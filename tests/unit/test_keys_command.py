@@ -101,3 +101,16 @@ def test_reidentify_errors_are_one_line_exit_2(
     err = capsys.readouterr().err
     assert err.startswith("error: missing encryption key") and err.count("\n") == 1
     assert main(["reidentify", str(tmp_path / "absent.jsonl")]) == 2
+
+
+def test_init_exist_ok_keeps_a_complete_key_set(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    from tdg.pipelines.cli import main
+
+    directory = tmp_path / "k"
+    assert main(["keys", "init", str(directory)]) == 0
+    before = (directory / "pseudonym.key").read_bytes()
+    assert main(["keys", "init", str(directory)]) == 2
+    assert main(["keys", "init", "--exist-ok", str(directory)]) == 0
+    assert (directory / "pseudonym.key").read_bytes() == before
+    (directory / "fingerprint.key").unlink()
+    assert main(["keys", "init", "--exist-ok", str(directory)]) == 2  # partial set: refuse

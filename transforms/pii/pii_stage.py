@@ -28,28 +28,32 @@ FINGERPRINTS = "fingerprints"
 DEIDENTIFY_STEP = "pii.deidentify.v1"
 ANONYMIZE_STEP = "pii.anonymize.v1"
 
-# Types a rescan looks for: identifiers that a pattern with a checksum or a strict layout
-# finds reliably. Names and places are left to the first pass (a rescan with the same models
-# would only find the surrogates the operators wrote), and so are weak patterns such as US
-# driver licences, whose fast-profile scores differ from the first pass's.
-RESCAN_TYPES = frozenset(
+# What a rescan counts: findings of recognizers that validate a checksum or a strict layout,
+# so their verdict does not depend on the detection profile. Names and places are left to the
+# first pass (a rescan with the same models would only find the surrogates the operators
+# wrote), and so are loose patterns (international phone shapes, US driver licences) that
+# score company hotlines and reference numbers differently from one profile to the other.
+RESCAN_RECOGNIZERS = frozenset(
     {
-        "CN_RESIDENT_ID",
-        "CN_PASSPORT",
-        "CN_HOME_RETURN_PERMIT",
-        "HK_ID",
-        "TW_ID",
-        "PHONE_NUMBER",
-        "EMAIL_ADDRESS",
-        "CREDIT_CARD",
-        "IBAN_CODE",
-        "US_SSN",
+        "CnResidentIdRecognizer",
+        "CnMobileRecognizer",
+        "CnLandlineRecognizer",
+        "CnBankCardRecognizer",
+        "CnPassportRecognizer",
+        "CnHomeReturnPermitRecognizer",
+        "HkIdRecognizer",
+        "TwIdRecognizer",
+        "EmailAnyTldRecognizer",
+        "EmailRecognizer",
+        "CreditCardRecognizer",
+        "IbanRecognizer",
+        "UsSsnRecognizer",
     }
 )
 
 
-def rescan_types(entity_type: str) -> bool:
-    return entity_type in RESCAN_TYPES
+def counts_in_rescan(finding: Finding) -> bool:
+    return finding.recognizer in RESCAN_RECOGNIZERS
 
 
 @dataclass(frozen=True)
@@ -79,7 +83,7 @@ def residual(
     """
     out = []
     for f in findings:
-        if not rescan_types(f.entity_type):
+        if not counts_in_rescan(f):
             continue
         outside = [
             text[i]

@@ -89,7 +89,7 @@ def test_pseudonyms_are_consistent_across_records_and_runs(
     a = first_run.apply(RECORD, FINDINGS).text
     other_record = "客户 138-1234-5678 来电"
     b = second_run.apply(other_record, [find(other_record, "138-1234-5678", "PHONE_NUMBER")]).text
-    token = re.search(r"<PHONE_NUMBER_[0-9a-f]{12}>", a)
+    token = re.search(r"<PHONE_NUMBER_[bcdfghjkmnpqrstv]{12}>", a)
     assert token is not None and b == f"客户 {token.group()} 来电"
     assert a == second_run.apply(RECORD, FINDINGS).text
     c = Deidentifier(only("keyed_pseudonym"), other_keyring).apply(RECORD, FINDINGS).text
@@ -184,9 +184,9 @@ def test_many_findings_with_changing_lengths(
             text += value + glue
     d = Deidentifier(only("keyed_pseudonym"), keyring)
     out = d.apply(text, findings).text
-    tokens = re.findall(r"<(PERSON|PHONE_NUMBER)_[0-9a-f]{12}>", out)
+    tokens = re.findall(r"<(PERSON|PHONE_NUMBER)_[bcdfghjkmnpqrstv]{12}>", out)
     assert tokens == [t for _, _, _ in parts for t in ("PERSON", "PHONE_NUMBER")]
-    assert re.sub(r"<[A-Z_]+_[0-9a-f]{12}>", "", out) == "".join(g + g for _, _, g in parts)
+    assert re.sub(r"<[A-Z_]+_[bcdfghjkmnpqrstv]{12}>", "", out) == "".join(g + g for _, _, g in parts)
     for name, phone, _ in parts:
         assert phone not in out and name not in out
 

@@ -1,10 +1,13 @@
-"""Keyed pseudonym: `<PERSON_3f9a1c2b7d4e>`, the same for one value in every record and run.
+"""Keyed pseudonym: `<PERSON_dkqbmtrgsvhp>`, the same for one value in every record and run.
 
 HMAC-SHA256 with the `pseudonym` key over the normalized value (value_normalization), so
 `138 1234 5678` and `+86 138-1234-5678` get one token; another key gives unrelated tokens.
 Whoever holds the key can test a guess, so the output is de-identified, not anonymized
 (PIPL Art. 73). 12 hex digits (48 bits) by default: among ten million distinct values of one
 type about 0.2 pairs collide; raise `token_chars` where that matters.
+
+The digest is written in 16 consonants, not hex: a hex token such as `f13166746525` holds a
+digit run that reads as a mobile number to any raw-identifier scan downstream.
 """
 
 from __future__ import annotations
@@ -19,11 +22,13 @@ from tdg.transforms.pii.value_normalization import normalize_value
 
 PSEUDONYM_DOMAIN = b"tdg-pseudonym-v1"
 DEFAULT_TOKEN_CHARS = 12
+TOKEN_ALPHABET = "bcdfghjkmnpqrstv"  # one letter per 4 bits; no digits, no vowels
+_HEX_TO_TOKEN = str.maketrans("0123456789abcdef", TOKEN_ALPHABET)
 
 
 def pseudonym_token(entity_type: str, value: str, key: bytes, token_chars: int) -> str:
     digest = keyed_digest(key, PSEUDONYM_DOMAIN, entity_type, normalize_value(entity_type, value))
-    return f"<{entity_type}_{digest.hex()[:token_chars]}>"
+    return f"<{entity_type}_{digest.hex()[:token_chars].translate(_HEX_TO_TOKEN)}>"
 
 
 class KeyedPseudonym(Operator):

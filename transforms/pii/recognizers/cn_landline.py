@@ -8,6 +8,8 @@ from tdg.transforms.pii.recognizers.cn_mobile import PHONE_CONTEXT
 # Area codes: 010, 020-029 (three digits with the trunk 0), 03xx-09xx (four).
 _AREA = r"(?:010|02[0-9]|0[3-9][0-9]{2})"
 _LOCAL = r"[2-9][0-9]{6,7}"
+# Local numbers are often written in two groups: 3520 4248, 352-0424, 8765 4321.
+_LOCAL_GROUPED = r"(?:[2-9][0-9]{6,7}|[2-9][0-9]{2,3}[ -][0-9]{4})"
 _EXTENSION = r"(?:[ ]?(?:转|轉|[Ee]xt\.?|[Xx]|-)[ ]?[0-9]{1,5})?"
 
 
@@ -31,7 +33,8 @@ class CnLandlineRecognizer(IdentifierRecognizer):
     PATTERNS = (
         CandidatePattern(
             "cn_landline_separated_v1",
-            rf"(?<![0-9A-Za-z])(?:\({_AREA}\)[ -]?|{_AREA}[ -]){_LOCAL}{_EXTENSION}(?![0-9A-Za-z])",
+            rf"(?<![0-9A-Za-z])(?:\({_AREA}\)[ -]?|{_AREA}[ -]){_LOCAL_GROUPED}{_EXTENSION}"
+            r"(?![0-9A-Za-z])",
             0.5,
         ),
         CandidatePattern(
@@ -41,7 +44,7 @@ class CnLandlineRecognizer(IdentifierRecognizer):
         ),
     )
     CONTEXT = (*PHONE_CONTEXT, "座机", "座機", "固话", "传真", "傳真", "fax", "landline")
-    MIN_DIGIT_RUN = 7  # the local number
+    MIN_DIGIT_RUN = 3  # the area code: local numbers are often written in groups of 4
 
 
 RECOGNIZER = CnLandlineRecognizer

@@ -45,6 +45,8 @@ class CnPassportRecognizer(IdentifierRecognizer):
         "travel document",
     )
     CONTEXT_BOOST = 0.55
+    # English labels run long ("Passport number for the visa letter: E..."): look further back.
+    CONTEXT_BEFORE = 48
     MIN_DIGIT_RUN = 7
 
 
