@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,23 @@ SHARED = REPO.parent / "shared"
 
 # Nothing in the test suite may reach the network; Beam and GX must not phone home either.
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def session_keys(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Trial keys for the whole session, found through $TDG_KEYS as a user's would be, so no
+    test depends on a developer's own `.tdg/keys`."""
+    from tdg.transforms.keys import init_keys
+
+    directory = tmp_path_factory.mktemp("session-keys")
+    init_keys(directory)
+    before = os.environ.get("TDG_KEYS")
+    os.environ["TDG_KEYS"] = str(directory)
+    yield directory
+    if before is None:
+        os.environ.pop("TDG_KEYS", None)
+    else:
+        os.environ["TDG_KEYS"] = before
 
 
 @pytest.fixture

@@ -71,6 +71,7 @@ sources:
     kind: web_crawl
     licence: CC-BY-4.0
     evidence: crawl-log-2026-11
+    default_legal_basis: public_disclosure
     fields: {id: id, language: lang, metadata: [url]}
   - id: tickets
     uri: in/tickets.csv
@@ -78,6 +79,7 @@ sources:
     kind: user_data
     licence: LicenseRef-user-agreement
     evidence: user-agreement-v3
+    default_legal_basis: contract
     fields: {id: ticket_id, text: body, subject_id: subject_id}
   - id: news
     uri: in/news.parquet
@@ -85,6 +87,7 @@ sources:
     kind: open_dataset
     licence: CC0-1.0
     evidence: https://data.example/news
+    default_legal_basis: public_disclosure
     fields: {id: doc_id}
 """
     )

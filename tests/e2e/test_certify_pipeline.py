@@ -138,3 +138,33 @@ def test_multiprocess_runner_gives_the_same_result(corpus: Path, first_run: Path
     m1 = json.loads((first_run / "manifest.json").read_text())
     assert result.manifest["content_digest"] == m1["content_digest"]
     assert result.manifest["sources"] == m1["sources"]
+
+
+def test_planted_failure_gives_a_signed_rejection_without_personal_data(
+    tmp_path: Path, keys_dir: Path
+) -> None:
+    from tdg.pipelines.verify import verify_certificate
+    from tdg.transforms.keys import KeyRing
+
+    config = write_corpus(tmp_path / "r")
+    config.write_text(
+        config.read_text()
+        + "expectations: {thresholds: {max_quarantine_ratio_per_source: 0.0}}\n"
+        + "certification: {pia_reference: PIA-TEST}\n"
+    )
+    result = run_certify(load_config(config), progress=False, keys=KeyRing(str(keys_dir)))
+    version = Path(result.version_dir)
+    assert result.certification is not None and not result.certification.certified
+    assert (version / "rejection.json").exists() and not (version / "certificate.json").exists()
+    check = verify_certificate(version, public_key=keys_dir / "signing.pub.pem")
+    assert not check.ok and check.reason_code == "rejected"
+    planted = [f"138{i:08d}" for i in range(GOOD_JSONL)] + [f"555-01{i:02d}" for i in range(20)]
+    reports = [
+        version / "rejection.json",
+        version / "manifest.json",
+        tmp_path / "r/out/ledger.jsonl",
+    ]
+    reports += [p for p in (version / "validation").rglob("*") if p.is_file()]
+    for report in reports:
+        text = report.read_text(errors="replace")
+        assert not [p for p in planted if p in text], report

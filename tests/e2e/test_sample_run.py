@@ -162,3 +162,23 @@ def test_fingerprint_index_is_outside_the_dataset(run: RunResult) -> None:
     fps = [r for f in shards for r in pq.read_table(f).to_pylist()]
     assert {"PHONE_NUMBER", "CN_RESIDENT_ID", "EMAIL_ADDRESS"} <= {r["entity_type"] for r in fps}
     assert all(len(r["fingerprint"]) == 64 for r in fps)
+
+
+def test_tampering_with_the_real_version_is_caught(
+    run: RunResult, keys: KeyRing, tmp_path: Path
+) -> None:
+    import shutil
+
+    copy = tmp_path / "sample-corpus" / "2026.11.1"
+    shutil.copytree(run.version_dir, copy)
+    key = keys.verify_key_path()
+    assert verify_certificate(copy, public_key=key, deep=True).ok
+    shard = sorted((copy / "data").glob("*.parquet"))[0]
+    data = bytearray(shard.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    shard.write_bytes(bytes(data))
+    assert verify_certificate(copy, public_key=key).ok  # same size: only --deep can tell
+    deep = verify_certificate(copy, public_key=key, deep=True)
+    assert not deep.ok and shard.name in deep.reason
+    shard.unlink()
+    assert not verify_certificate(copy, public_key=key).ok
