@@ -56,6 +56,7 @@ from tdg.transforms.run_stats import (
     read_facts,
 )
 from tdg.transforms.stage import RecordStageFn, apply_stage
+from tdg.transforms.suppression import Suppression, load_suppression
 from tdg.transforms.validate import ValidateFn
 from tdg.transforms.write import write_quarantine, write_records
 
@@ -93,7 +94,7 @@ class RunPlan:
     pii: PiiStageSettings
 
 
-def plan_run(loaded: LoadedConfig, keys: KeyRing) -> RunPlan:
+def plan_run(loaded: LoadedConfig, keys: KeyRing, output_root: str | None = None) -> RunPlan:
     cfg = loaded.config
     policy_path = loaded.resolve(cfg.legal_basis.policy) if cfg.legal_basis.policy else None
     policy, policy_sha = load_policy(policy_path or DEFAULT_POLICY_PATH)
@@ -104,6 +105,9 @@ def plan_run(loaded: LoadedConfig, keys: KeyRing) -> RunPlan:
         source_operators={s.id: s.pii.operators for s in cfg.sources if s.pii.operators},
         keep_for_anonymization=policy.on_missing_basis == "anonymize",
         fingerprints=cfg.pii.fingerprint_index,
+        suppression=load_suppression(output_root)
+        if output_root and is_local(output_root)
+        else Suppression(),
     )
     return RunPlan(policy, policy_sha, keys, pii)
 
@@ -294,11 +298,11 @@ def run_certify(
     certify: bool = True,
 ) -> RunResult:
     cfg = loaded.config
-    plan = plan_run(loaded, keys or KeyRing.default())
-    check_keys(plan)
     root = output_root or loaded.resolve(cfg.output.root)
     if "://" not in root:
         root = str(Path(root).resolve())
+    plan = plan_run(loaded, keys or KeyRing.default(), root)
+    check_keys(plan)
     run_id = f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:8]}"
     layout = VersionLayout(root, cfg.dataset.name, version or cfg.dataset.version, run_id)
 

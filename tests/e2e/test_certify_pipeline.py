@@ -168,3 +168,28 @@ def test_planted_failure_gives_a_signed_rejection_without_personal_data(
     for report in reports:
         text = report.read_text(errors="replace")
         assert not [p for p in planted if p in text], report
+
+
+def test_blocked_subjects_are_excluded_from_later_runs(tmp_path: Path) -> None:
+    from tdg.transforms.keys import KeyRing
+    from tdg.transforms.pii.fingerprint import fingerprint
+    from tdg.transforms.suppression import append_suppression
+
+    config = write_corpus(tmp_path / "b")
+    root = tmp_path / "b" / "out"
+    key = KeyRing.default().symmetric("fingerprint")
+    append_suppression(root, "req-1", subject_id="subj-1", fingerprints=[])
+    phone = fingerprint("PHONE_NUMBER", "+86 138-0000-0003", key)  # forum post 3, other spelling
+    append_suppression(root, "req-2", subject_id=None, fingerprints=[("PHONE_NUMBER", phone)])
+    result = run_certify(load_config(config), progress=False, certify=False)
+    blocked = [
+        q
+        for q in table(Path(result.version_dir), "quarantine")
+        if q["reason_code"] == "subject_blocked"
+    ]
+    tickets = {q["record_id"] for q in blocked if q["source_id"] == "tickets"}
+    forum = [q for q in blocked if q["source_id"] == "forum"]
+    assert len(tickets) == 4  # t1, t6, t11, t16 belong to subj-1
+    assert [q["source_offset"] for q in forum] == [4]  # line 4 holds post 3
+    for s in result.manifest["sources"].values():
+        assert s["read"] == s["accepted"] + s["quarantined"]

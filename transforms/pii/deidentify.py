@@ -164,6 +164,10 @@ class Deidentifier:
             for entity_type, params in self._params.items()
         }
 
+    @property
+    def fingerprinting(self) -> bool:
+        return self._fingerprint_key is not None
+
     def operator_for(self, entity_type: str) -> str:
         """The operator that acts on this type (surrogate without a generator: placeholder)."""
         name = self._settings.spec_for(entity_type).name

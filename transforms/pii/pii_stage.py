@@ -23,6 +23,7 @@ from tdg.transforms.pii.operator_settings import OperatorSettings, OperatorSpec
 from tdg.transforms.records import PendingAnonymization, Quarantined, Record, sha256_text
 from tdg.transforms.run_context import RunContext
 from tdg.transforms.stage import QUARANTINE, BatchStageFn
+from tdg.transforms.suppression import Suppression
 
 FINGERPRINTS = "fingerprints"
 DEIDENTIFY_STEP = "pii.deidentify.v1"
@@ -66,6 +67,7 @@ class PiiStageSettings:
     source_operators: dict[str, OperatorSettings] = field(default_factory=dict)
     keep_for_anonymization: bool = False
     fingerprints: bool = True
+    suppression: Suppression = field(default_factory=Suppression)
 
     def profiles(self) -> set[str]:
         return {self.detection.profile, *self.source_profiles.values()}
@@ -143,9 +145,10 @@ class DeidentifyFn(BatchStageFn):
         self._rescanner = self._detectors.get("fast") or Detector(
             s.detection.model_copy(update={"profile": "fast"})
         )
-        self._default = Deidentifier(s.operators, self._keys, fingerprints=s.fingerprints)
+        prints = s.fingerprints or bool(s.suppression.fingerprints)
+        self._default = Deidentifier(s.operators, self._keys, fingerprints=prints)
         self._by_source = {
-            sid: Deidentifier(ops, self._keys, fingerprints=s.fingerprints)
+            sid: Deidentifier(ops, self._keys, fingerprints=prints)
             for sid, ops in s.source_operators.items()
         }
 
@@ -167,9 +170,16 @@ class DeidentifyFn(BatchStageFn):
         outs: list[tuple[Record, DeidentifiedText]] = []
         for record, found in zip(batch, findings, strict=True):
             deid = self._by_source.get(record.source_id, self._default)
+            prints = deid.fingerprints(record.text, found) if found and deid.fingerprinting else []
+            if s.suppression and s.suppression.is_suppressed(record.subject_id, prints):
+                # PIPL Art. 44-47: a blocked subject's data is excluded from every later run.
+                yield from self._emit(
+                    Quarantined.of(record, "pii", "subject_blocked", "the subject asked to block")
+                )
+                continue
             out = deid.apply(record.text, found)
-            if s.fingerprints and found:
-                for entity_type, fp in deid.fingerprints(record.text, found):
+            if s.fingerprints:
+                for entity_type, fp in prints:
                     yield beam.pvalue.TaggedOutput(
                         FINGERPRINTS, (fp, entity_type, record.record_id, record.source_id)
                     )
