@@ -183,11 +183,15 @@ class LoadedConfig(BaseModel):
     config: RunConfig
 
     def resolve(self, uri: str) -> str:
-        """A config-relative path made absolute; URIs with a scheme are left alone."""
-        if SCHEME_SEPARATOR in uri:
-            return uri
-        p = Path(uri)
-        return str(p if p.is_absolute() else (Path(self.path).parent / p).resolve())
+        return resolve_against(self.path, uri)
+
+
+def resolve_against(config_path: str, uri: str) -> str:
+    """A config-relative path made absolute; URIs with a scheme are left alone."""
+    if SCHEME_SEPARATOR in uri:
+        return uri
+    p = Path(uri)
+    return str(p if p.is_absolute() else (Path(config_path).parent / p).resolve())
 
 
 def format_validation_error(path: str, exc: ValidationError) -> str:

@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from tdg.pipelines.config import SCHEME_SEPARATOR, load_yaml_model
+from tdg.pipelines.config import load_yaml_model, resolve_against
 
 
 class Strict(BaseModel):
@@ -161,11 +161,7 @@ class LoadedAnnotationConfig(BaseModel):
     config: AnnotationConfig
 
     def resolve(self, uri: str) -> str:
-        """A config-relative path made absolute; URIs with a scheme are left alone."""
-        if SCHEME_SEPARATOR in uri:
-            return uri
-        p = Path(uri)
-        return str(p if p.is_absolute() else (Path(self.path).parent / p).resolve())
+        return resolve_against(self.path, uri)
 
     @property
     def output_root(self) -> Path:
