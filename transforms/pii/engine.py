@@ -28,8 +28,10 @@ from tdg.transforms.pii.detection_settings import DetectionSettings
 from tdg.transforms.pii.language import route_languages
 from tdg.transforms.pii.normalized_view import NormalizedView
 from tdg.transforms.pii.recognizers import build_recognizers
+from tdg.transforms.pii.recognizers.base import longest_digit_run
 from tdg.transforms.pii.recognizers.cn_address import CnAddressRecognizer
 from tdg.transforms.pii.recognizers.cn_person_name import CnPersonNameRecognizer
+from tdg.transforms.pii.recognizers.intl_phone import IntlPhoneRecognizer
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,17 +68,33 @@ _PRESIDIO_PREFILTERS: dict[str, str] = {
     "CreditCardRecognizer": r"[0-9]{4}[ -]?[0-9]{3}",
     "IbanRecognizer": r"[A-Za-z]{2}[0-9]{2}",
     "CryptoRecognizer": r"[13][A-Za-z0-9]{25}|bc1",
-    "DateRecognizer": r"[0-9]",
+    "DateRecognizer": r"[0-9][-/.]|[-/.][0-9]",  # every pattern has a separated number
     "MedicalLicenseRecognizer": r"[0-9]{7}",
     "MacAddressRecognizer": r"[0-9A-Fa-f]{2}[:-][0-9A-Fa-f]{2}|[0-9A-Fa-f]{4}[.][0-9A-Fa-f]{4}",
     "UuidRecognizer": r"[0-9A-Fa-f]{8}-",
     "PhoneRecognizer": r"[0-9](?:[ ().\-/+]{0,3}[0-9]){6}",
     "UsBankRecognizer": r"[0-9]{8}",
-    "UsLicenseRecognizer": r"[0-9]",
+    "UsLicenseRecognizer": r"[A-Za-z][0-9]|[0-9]{6}",
     "UsItinRecognizer": r"[0-9]{3}",
     "UsPassportRecognizer": r"[0-9]{8}",
     "UsSsnRecognizer": r"[0-9]{3}",
     "NhsRecognizer": r"[0-9]{3}",
+}
+# The shortest ASCII digit run any match of a Presidio recognizer contains: one cached scan
+# of the text (`longest_digit_run`) then skips them all at once on texts without numbers.
+_PRESIDIO_MIN_DIGIT_RUN: dict[str, int] = {
+    "IpRecognizer": 1,
+    "CreditCardRecognizer": 4,
+    "IbanRecognizer": 2,
+    "DateRecognizer": 1,
+    "MedicalLicenseRecognizer": 7,
+    "PhoneRecognizer": 1,
+    "UsBankRecognizer": 8,
+    "UsLicenseRecognizer": 1,
+    "UsItinRecognizer": 2,
+    "UsPassportRecognizer": 8,
+    "UsSsnRecognizer": 2,
+    "NhsRecognizer": 3,
 }
 _NEEDS_NLP_ARTIFACTS = frozenset(
     {"SpacyRecognizer", "StanzaRecognizer", "TransformersRecognizer", "GLiNERRecognizer"}
@@ -107,6 +125,7 @@ class _OfflineTldextract:
         import tldextract
 
         self._extract = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+        self._extract("example.com")  # loads the bundled snapshot now, not on the first e-mail
 
     def has_domain(self, text: str) -> bool:
         return bool(self._extract(text).fqdn)
@@ -128,12 +147,19 @@ def _offline_email_recognizer(base: EntityRecognizer, tld: _OfflineTldextract) -
 
 @dataclass(frozen=True)
 class _Runner:
-    """A recognizer, what it may report, its prefilter and context regex (all precompiled)."""
+    """A recognizer, what it may report, its prefilter and context regex (all precompiled).
+
+    `patterns` is set for Presidio `PatternRecognizer`s whose `analyze` is Presidio's own: the
+    engine then runs their precompiled regexes and validation hooks itself, without the
+    per-call explanation objects and regex-cache lookups of `PatternRecognizer.analyze`.
+    """
 
     recognizer: EntityRecognizer
     entities: list[str]
     prefilter: re.Pattern[str] | None
     context: re.Pattern[str] | None
+    patterns: tuple[tuple[Any, float], ...] | None = None
+    min_digit_run: int = 0  # texts whose longest ASCII digit run is shorter are skipped
 
 
 def _context_regex(words: Iterable[str]) -> re.Pattern[str] | None:
@@ -173,14 +199,18 @@ class Detector:
         for recognizer in build_recognizers(languages=("zh",)):
             if isinstance(recognizer, CnPersonNameRecognizer | CnAddressRecognizer):
                 continue
+            if thorough and isinstance(recognizer, IntlPhoneRecognizer):
+                continue  # thorough keeps Presidio's libphonenumber-based PhoneRecognizer
             universal.append(self._runner(recognizer, prefilter=None))
         for recognizer in self._presidio_pattern_recognizers(tld):
+            if not thorough and _name_of(recognizer) == "PhoneRecognizer":
+                continue  # fast: IntlPhoneRecognizer and the Chinese phone regexes instead
             pattern = _PRESIDIO_PREFILTERS.get(_name_of(recognizer))
             universal.append(self._runner(recognizer, prefilter=pattern))
         self._universal = [r for r in universal if r.entities]
 
         chinese: list[_Runner] = [
-            self._runner(CnPersonNameRecognizer("zh", use_tagger=thorough), prefilter=None),
+            self._runner(CnPersonNameRecognizer("zh", use_hmm=thorough), prefilter=None),
             self._runner(CnAddressRecognizer("zh"), prefilter=None),
         ]
         self._chinese = [r for r in chinese if r.entities]
@@ -210,6 +240,11 @@ class Detector:
             entities=self._reportable(recognizer.supported_entities),
             prefilter=re.compile(prefilter) if prefilter else None,
             context=context,
+            patterns=_direct_patterns(recognizer),
+            min_digit_run=int(
+                getattr(recognizer, "MIN_DIGIT_RUN", 0)
+                or _PRESIDIO_MIN_DIGIT_RUN.get(_name_of(recognizer), 0)
+            ),
         )
 
     @staticmethod
@@ -288,7 +323,10 @@ class Detector:
             self._collect(raw, unit, results)
         for unit in units:
             results = []
+            digit_run = longest_digit_run(unit.text)
             for runner in self._universal:
+                if runner.min_digit_run > digit_run:
+                    continue
                 results.extend(self._run(runner, unit.text))
             if "zh" in unit.languages:
                 for runner in self._chinese:
@@ -333,11 +371,14 @@ class Detector:
     def _run(self, runner: _Runner, text: str) -> list[RecognizerResult]:
         if runner.prefilter is not None and runner.prefilter.search(text) is None:
             return []
-        results: list[RecognizerResult] = runner.recognizer.analyze(
-            text,
-            runner.entities,
-            None,  # type: ignore[arg-type]
-        )
+        if runner.patterns is not None:
+            results = _run_patterns(runner, text)
+        else:
+            results = runner.recognizer.analyze(
+                text,
+                runner.entities,
+                None,  # type: ignore[arg-type]
+            )
         if not results:
             return []
         if runner.context is not None:
@@ -392,6 +433,54 @@ _RANK = {
     "CnPersonNameRecognizer": 0,
     "CnAddressRecognizer": 0,
 }
+
+
+def _direct_patterns(recognizer: EntityRecognizer) -> tuple[tuple[Any, float], ...] | None:
+    """Compiled (regex, score) pairs of a plain Presidio PatternRecognizer, else None."""
+    from presidio_analyzer import PatternRecognizer
+
+    if not isinstance(recognizer, PatternRecognizer) or _self_scoring(recognizer):
+        return None
+    if type(recognizer).analyze is not PatternRecognizer.analyze:
+        return None
+    import regex
+
+    flags = recognizer.global_regex_flags or 0
+    compiled: list[tuple[Any, float]] = []
+    recognizer_any: Any = recognizer
+    for pattern in recognizer_any.patterns:
+        try:
+            compiled.append((re.compile(pattern.regex, flags), pattern.score))
+        except re.error:  # Presidio compiles with the `regex` module, which accepts more
+            compiled.append((regex.compile(pattern.regex, flags), pattern.score))
+    return tuple(compiled)
+
+
+def _run_patterns(runner: _Runner, text: str) -> list[RecognizerResult]:
+    """What `PatternRecognizer.analyze` returns, minus explanations (scores and hooks equal)."""
+    recognizer: Any = runner.recognizer
+    assert runner.patterns is not None
+    entity = recognizer.supported_entities[0]
+    metadata = {RecognizerResult.RECOGNIZER_NAME_KEY: recognizer.name}
+    results = []
+    for compiled, base_score in runner.patterns:
+        for match in compiled.finditer(text):
+            start, end = match.span()
+            if start == end:
+                continue
+            value = text[start:end]
+            score = base_score
+            valid = recognizer.validate_result(value)
+            if valid is not None:
+                score = EntityRecognizer.MAX_SCORE if valid else EntityRecognizer.MIN_SCORE
+            invalid = recognizer.invalidate_result(value)
+            if invalid:
+                score = EntityRecognizer.MIN_SCORE
+            if score > EntityRecognizer.MIN_SCORE:
+                results.append(
+                    RecognizerResult(entity, start, end, score, recognition_metadata=metadata)
+                )
+    return results
 
 
 def _name_of(recognizer: EntityRecognizer) -> str:

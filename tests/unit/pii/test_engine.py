@@ -107,3 +107,31 @@ def test_entities_setting_restricts_types() -> None:
 def test_fast_profile_finds_cue_names_without_ner(fast: Detector) -> None:
     text = "收件人：李春花，电话请见附件"
     assert ("李春花", "PERSON") in found(text, fast.detect(text))
+
+
+def test_common_words_starting_with_a_surname_are_not_names(fast: Detector) -> None:
+    text = "谢谢大家的祝福，周末看到王国的黄金很高兴，方法很安全。"
+    assert not [f for f in fast.detect(text, "zh") if f.entity_type == "PERSON"]
+
+
+def test_names_without_cue_words_in_both_profiles(fast: Detector, thorough: Detector) -> None:
+    text = "昨天邵小敏和曾若彤去看了电影。"
+    for detector in (fast, thorough):
+        result = found(text, detector.detect(text, "zh"))
+        assert ("邵小敏", "PERSON") in result
+        assert ("曾若彤", "PERSON") in result
+
+
+def test_social_media_handles_are_persons_unless_organisations(fast: Detector) -> None:
+    text = "转发给@晴天小猪 看看，来源@城市晚报"
+    result = found(text, fast.detect(text, "zh"))
+    assert ("晴天小猪", "PERSON") in result
+    assert not any(value == "城市晚报" for value, _ in result)
+
+
+def test_fast_profile_finds_phones_without_libphonenumber(fast: Detector) -> None:
+    text = "Call me at (212) 555-0199 or +44 (0)20 7946 0958; released 2024-03-15."
+    result = found(text, fast.detect(text, "en"))
+    assert ("(212) 555-0199", "PHONE_NUMBER") in result
+    assert ("+44 (0)20 7946 0958", "PHONE_NUMBER") in result
+    assert not any(value == "2024-03-15" for value, kind in result if kind == "PHONE_NUMBER")

@@ -1,4 +1,4 @@
-"""Chinese personal names (PERSON) from cue words, a surname lexicon and jieba's POS tagger."""
+"""Chinese personal names (PERSON) from cue words, a surname lexicon and jieba's segmenter."""
 
 from __future__ import annotations
 
@@ -67,6 +67,7 @@ _PREFIX_CUES = (
 
 _HONORIFICS = (
     "先生",
+    "先森",  # internet spelling of 先生
     "女士",
     "小姐",
     "老师",
@@ -109,11 +110,90 @@ _NICKNAME_FOLLOWERS = "说是的了在和也都就还又才刚已去来要会让
 # Characters that make 老 / 小 part of another word (古老, 大小, 最小 ...).
 _NOT_BEFORE_NICKNAME = "古大最很多较太养变缩减矮弱微渺细胆从年"
 
-PERSON_TAGS = {"nr": 0.6, "nrfg": 0.6, "nrt": 0.55}
-SURNAME_BONUS = 0.15
+# jieba dictionary tags of person names (nr: Chinese, nrfg / nrt: other and transliterated).
+PERSON_TAGS = frozenset({"nr", "nrfg", "nrt"})
 CUE_SCORE = 0.85
 NICKNAME_SCORE = 0.6
-UNKNOWN_WORD_SCORE = 0.5
+HANDLE_SCORE = 0.5
+DICTIONARY_NAME_SCORE = 0.7
+# Surname + unknown given name: base score by surname tier, plus a bonus per given-name
+# character (`cn_given_name_chars.txt`); candidates below MIN_SCORE are dropped.
+SURNAME_BASE = {"common": 0.4, "compound": 0.5, "rare": 0.2}
+# A surname character that is also a frequent function word, verb or adjective (曾 "once",
+# 和 "and", 顾 "look after") is weaker evidence when it stands alone.
+FUNCTION_WORD_PENALTY = 0.1
+_FUNCTION_TAGS = frozenset({"a", "c", "d", "e", "m", "p", "q", "r", "u", "v", "vn", "y", "zg"})
+GIVEN_CHAR_BONUS = 0.15
+NO_GIVEN_CHAR_PENALTY = 0.1  # surname + one character that is not common in names
+HMM_WORD_BONUS = 0.05  # jieba's HMM joined surname and given name into one unknown word
+MIN_SCORE = 0.4
+# Two-character dictionary words tagged as names but this frequent are common words the
+# dictionary mis-tags (明白, 阳光, 谢谢): real two-character names are rare words.
+MAX_FREQ_TWO_CHAR_NAME = 60
+MAX_FREQ_NAME = 1000
+MAX_FREQ_REDUPLICATED = 20
+# A rare dictionary word after a lone surname can still be its given name (杨 + 天宁).
+MAX_FREQ_GIVEN_WORD = 5
+
+# A name is not followed by these: they make the candidate a place, organisation or building
+# (安澜市, 高新区, 华府路 ...), or a title word that the cue rules handle.
+_PLACE_OR_ORG_SUFFIX = frozenset(
+    "市省县区镇村乡路街巷道州湖山江河桥站港湾园苑府城寺庙宫楼馆院校店厂司局部委厅所处团社台网"
+    "洲岛峰岭坡沟庄屯营堡寨关口门厦场坊"
+)
+# Handles in social-media text (@name): an account identifies a person unless it is an
+# organisation's account, recognisable by these endings.
+_HANDLE = re.compile(
+    r"(?<![A-Za-z0-9._%+-])(?<!分享自)(?<!来自)(?<!通过)@(?P<name>[^\s@:：,，。.!！?？;；/()（）\[\]【】#<>《》\"'“”]{2,30})"
+)
+_ORG_HANDLE_ENDINGS = (
+    "官方",
+    "官微",
+    "微博",
+    "新闻",
+    "日报",
+    "晚报",
+    "周刊",
+    "杂志",
+    "电台",
+    "电视台",
+    "频道",
+    "网",
+    "报",
+    "社",
+    "会",
+    "局",
+    "厅",
+    "委",
+    "院",
+    "馆",
+    "中心",
+    "公司",
+    "集团",
+    "银行",
+    "大学",
+    "学院",
+    "中学",
+    "小学",
+    "协会",
+    "联盟",
+    "俱乐部",
+    "工作室",
+    "旗舰店",
+    "商城",
+    "客服",
+    "平台",
+    "论坛",
+    "吧",
+    "组",
+    "团",
+    "部",
+    "队",
+    "站",
+    "店",
+    "厂",
+    "台",
+)
 
 
 @cache
@@ -154,8 +234,8 @@ def _cue_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
 
 # --- jieba, loaded once per process -------------------------------------------------------
 
-_tagger_lock = threading.Lock()
-_tagger: Any = None
+_segmenter_lock = threading.Lock()
+_segmenter: tuple[Any, dict[str, str]] | None = None
 
 
 def _writable_cache_dir() -> str:
@@ -165,16 +245,18 @@ def _writable_cache_dir() -> str:
     return os.devnull  # jieba cannot write there; it rebuilds the dictionary each time
 
 
-def pos_tagger() -> Any:
-    """The process's `jieba.posseg.POSTokenizer` over its own `Tokenizer` (thread-safe, lazy).
+def segmenter() -> tuple[Any, dict[str, str]]:
+    """The process's jieba `Tokenizer` and its dictionary's word -> tag table (lazy, shared).
 
-    jieba's dictionary ships inside the package; the cache it writes goes to `$TDG_CACHE_DIR`
-    or the temp directory, and jieba's logger is silenced so a failed cache write is quiet.
+    Only the dictionary segmenter is used (`Tokenizer.cut`), never jieba's part-of-speech
+    Viterbi: tags come from the dictionary by lookup, which is what makes this fast. jieba's
+    dictionary ships inside the package; its cache goes to `$TDG_CACHE_DIR` or the temp
+    directory, and jieba's logger is silenced so a failed cache write is quiet.
     """
-    global _tagger
-    if _tagger is None:
-        with _tagger_lock:
-            if _tagger is None:
+    global _segmenter
+    if _segmenter is None:
+        with _segmenter_lock:
+            if _segmenter is None:
                 import jieba
                 import jieba.posseg
 
@@ -182,8 +264,21 @@ def pos_tagger() -> Any:
                 tokenizer = jieba.Tokenizer()
                 tokenizer.tmp_dir = _writable_cache_dir()
                 tokenizer.initialize()
-                _tagger = jieba.posseg.POSTokenizer(tokenizer)
-    return _tagger
+                tags: dict[str, str] = jieba.posseg.POSTokenizer(tokenizer).word_tag_tab
+                _segmenter = (tokenizer, tags)
+    return _segmenter
+
+
+@cache
+def given_name_chars() -> frozenset[str]:
+    """Characters common in given names, from the packaged list."""
+    data = resources.files("tdg.transforms.pii").joinpath("data/cn_given_name_chars.txt")
+    chars: set[str] = set()
+    for line in data.read_text(encoding="utf-8").splitlines():
+        if line.startswith("#"):
+            continue
+        chars.update(line.split())
+    return frozenset(chars)
 
 
 # --- the recognizer ------------------------------------------------------------------------
@@ -193,28 +288,38 @@ class CnPersonNameRecognizer(EntityRecognizer):
     """Chinese personal names; runs on the folded view text, no NLP artifacts needed.
 
     **Format**: a surname (single, e.g. 王, or compound, e.g. 欧阳) and a one- or two-character
-    given name; in informal text also 老王 / 小李, and a surname with an honorific (张先生).
+    given name; in informal text also 老王 / 小李, a surname with an honorific (张先生), and
+    social-media handles (`@name`, which identify an account holder).
 
-    **Matches**: `联系人：王小明，电话见下` (王小明); `请转告欧阳娜娜` (欧阳娜娜, tagger);
-    `李老师说明天考试` (李); `我叫张伟` (张伟).
+    **Matches**: `联系人：王小明，电话见下` (王小明); `请转告欧阳娜娜` (欧阳娜娜);
+    `李老师说明天考试` (李); `我叫张伟` (张伟); `转发给@晴天小猪` (晴天小猪).
 
-    **Does not match**: `今天天气很好`; `高度重视安全生产` (no name); text without CJK ideographs.
+    **Does not match**: `今天天气很好`; `高度重视安全生产`; `谢谢你的祝福` (common words that
+    start with a surname character); `安澜市高新区` (a place); `@某某日报` (an organisation's
+    account); text without CJK ideographs.
 
     **Reference**: GB/T 35273-2020 Annex A (a natural person's name is personal information);
     the surname lexicon follows the Hundred Family Surnames and public frequency rankings.
 
     Evidence and scores: a cue word before the name (我叫, 联系人, 收件人, 户名 ...) or an
-    honorific after it (先生, 女士, 老师, 经理 ...) scores 0.85; jieba's person tags (`nr`, `nrfg`,
-    `nrt`) score 0.6-0.75 depending on whether the word starts with a known surname; a word jieba
-    does not know that starts with a frequent surname scores 0.5. `use_tagger=False` (the fast
-    profile) keeps the cue rules only, which need no dictionary.
+    honorific after it (先生, 女士, 老师, 经理 ...) scores 0.85. Otherwise the text is segmented
+    with jieba's dictionary (a lexicon; with `use_hmm`, jieba's HMM also joins unknown words)
+    and a name is: a dictionary word tagged as a person name (rare two-character ones only);
+    or a surname followed by one or two characters that form no dictionary word, scored by the
+    surname's tier and how many given characters are common in names. Common words that start
+    with a surname character (高兴, 王国, 周末) are dictionary words, so they never qualify.
+    A handle scores 0.5. `use_tagger` is kept for compatibility and means `use_hmm`.
     """
 
     def __init__(
-        self, supported_language: str = "zh", use_tagger: bool = True, use_hmm: bool = True
+        self,
+        supported_language: str = "zh",
+        use_tagger: bool = True,
+        use_hmm: bool | None = None,
+        include_handles: bool = True,
     ) -> None:
-        self.use_tagger = use_tagger
-        self.use_hmm = use_hmm
+        self.use_hmm = use_tagger if use_hmm is None else use_hmm
+        self.include_handles = include_handles
         super().__init__(
             supported_entities=[ENTITY],
             name="CnPersonNameRecognizer",
@@ -222,8 +327,8 @@ class CnPersonNameRecognizer(EntityRecognizer):
         )
 
     def load(self) -> None:
-        if self.use_tagger:
-            pos_tagger()
+        segmenter()
+        given_name_chars()
 
     def analyze(
         self, text: str, entities: list[str], nlp_artifacts: Any = None
@@ -232,55 +337,155 @@ class CnPersonNameRecognizer(EntityRecognizer):
             return []
         if _HAS_CJK.search(text) is None:
             return []
-        spans = self.cue_spans(text)
-        if self.use_tagger:
-            spans.extend(self.tagger_spans(text))
+        tokens, starts = self.segment(text, hmm=False)
+        spans = self.cue_spans(text, tokens, starts)
+        spans.extend(self.lexicon_spans(text, tokens, starts))
+        if self.use_hmm:
+            # The HMM joins unknown names into one word, but also glues a name to the next
+            # character; the two segmentations find different names, so both are used.
+            tokens, starts = self.segment(text, hmm=True)
+            spans.extend(self.lexicon_spans(text, tokens, starts))
+        if self.include_handles and "@" in text:
+            spans.extend(self.handle_spans(text))
         return self._results(spans)
 
-    def cue_spans(self, text: str) -> list[tuple[int, int, float]]:
+    def segment(self, text: str, hmm: bool = False) -> tuple[list[str], list[int]]:
+        """jieba's dictionary segmentation of `text` and each token's start offset."""
+        tokenizer, _ = segmenter()
+        tokens: list[str] = tokenizer.lcut(text, HMM=hmm)
+        starts = []
+        position = 0
+        for token in tokens:
+            starts.append(position)
+            position += len(token)
+        return tokens, starts
+
+    def cue_spans(
+        self, text: str, tokens: list[str] | None = None, starts: list[int] | None = None
+    ) -> list[tuple[int, int, float]]:
         prefix, honorific, nickname = _cue_patterns()
+        if tokens is None or starts is None:
+            tokens, starts = self.segment(text)
+        token_at = dict(zip(starts, tokens, strict=True))
+        tokenizer, tags = segmenter()
+        freq: dict[str, int] = tokenizer.FREQ
         spans = [(m.start("name"), m.end("name"), CUE_SCORE) for m in prefix.finditer(text)]
-        spans.extend((m.start("name"), m.end("name"), CUE_SCORE) for m in honorific.finditer(text))
+        for m in honorific.finditer(text):
+            # The surname must start a word, and surname + title must not be one common word
+            # (工程总监 has no 程; 班主任 is a word, not Mr 班).
+            token = token_at.get(m.start("name"))
+            if token is None:
+                continue
+            if (
+                len(token) >= m.end() - m.start()
+                and tags.get(token) not in PERSON_TAGS
+                and freq.get(token, 0) > 0
+            ):
+                continue
+            spans.append((m.start("name"), m.end("name"), CUE_SCORE))
         spans.extend(
             (m.start("name"), m.end("name"), NICKNAME_SCORE) for m in nickname.finditer(text)
         )
         return spans
 
-    def tagger_spans(self, text: str) -> list[tuple[int, int, float]]:
-        table = surnames()
-        tagger = pos_tagger()
-        freq = tagger.tokenizer.FREQ
-        tokens = [(pair.word, pair.flag) for pair in tagger.cut(text, HMM=self.use_hmm)]
-        spans: list[tuple[int, int, float]] = []
-        position = 0
-        for i, (word, flag) in enumerate(tokens):
-            start, end = position, position + len(word)
-            position = end
-            if _HAS_CJK.match(word) is None:
+    @staticmethod
+    def handle_spans(text: str) -> list[tuple[int, int, float]]:
+        spans = []
+        for match in _HANDLE.finditer(text):
+            name = match["name"]
+            if name.endswith(_ORG_HANDLE_ENDINGS):
                 continue
-            head = word[:2] if word[:2] in table else word[:1]
-            tier = table.get(head)
-            if flag in PERSON_TAGS:
-                if len(word) == 1 or (tier is not None and len(word) == len(head)):
-                    # A surname on its own: a name only with a short given name after it.
-                    nxt = tokens[i + 1][0] if i + 1 < len(tokens) else ""
-                    if tier is not None and 1 <= len(nxt) <= 2 and _given_name(nxt):
-                        spans.append((start, end + len(nxt), PERSON_TAGS[flag]))
-                    continue
-                bonus = SURNAME_BONUS if tier is not None else 0.0
-                spans.append((start, end, PERSON_TAGS[flag] + bonus))
-            elif tier == "compound" and len(word) == 2:
-                nxt = tokens[i + 1][0] if i + 1 < len(tokens) else ""
-                if 1 <= len(nxt) <= 2 and _given_name(nxt):
-                    spans.append((start, end + len(nxt), PERSON_TAGS["nr"] + SURNAME_BONUS))
-            elif (
-                tier == "common"
-                and 2 <= len(word) <= 3
-                and flag not in ("ns", "nt", "nz", "m", "t")
-                and word not in freq
-            ):
-                spans.append((start, end, UNKNOWN_WORD_SCORE))
+            spans.append((match.start("name"), match.end("name"), HANDLE_SCORE))
         return spans
+
+    def lexicon_spans(
+        self, text: str, tokens: list[str] | None = None, starts: list[int] | None = None
+    ) -> list[tuple[int, int, float]]:
+        """Names among the dictionary segmentation's words (see the class docstring)."""
+        tokenizer, tags = segmenter()
+        freq: dict[str, int] = tokenizer.FREQ
+        table = surnames()
+        given = given_name_chars()
+        if tokens is None or starts is None:
+            tokens, starts = self.segment(text)
+        spans: list[tuple[int, int, float]] = []
+        count = len(tokens)
+        i = 0
+        while i < count:
+            token = tokens[i]
+            first = token[0]
+            if not ("\u3400" <= first <= "\u9fff"):
+                i += 1
+                continue
+            start = starts[i]
+            length = len(token)
+            head = token[:2] if length >= 2 and token[:2] in table else first
+            tier = table.get(head)
+            if token in "小阿" and i + 1 < count:
+                # 小X / 阿X pet names, X a given-name character standing alone (小新, 阿玲).
+                nxt = tokens[i + 1]
+                after = tokens[i + 2] if i + 2 < count else ""
+                if (
+                    len(nxt) == 1
+                    and nxt in given
+                    and not (len(after) == 1 and _is_given_char(after))
+                ):
+                    spans.append((start, start + 2, NICKNAME_SCORE - 0.1))
+                    i += 2
+                    continue
+            if tier is not None and length == len(head):
+                # A surname on its own: take the next one or two characters that are single
+                # tokens (jieba found no word there), or one unknown two-character word.
+                name_end, given_part, used = self._given_after(tokens, starts, i + 1, freq, tags)
+                if given_part:
+                    score = _surname_score(tier, given_part, given)
+                    if tags.get(token) in _FUNCTION_TAGS:
+                        score -= FUNCTION_WORD_PENALTY
+                    if score >= MIN_SCORE and _free_after(text, start, name_end, given):
+                        spans.append((start, name_end, score))
+                        i += 1 + used
+                        continue
+            elif length >= 2:
+                word_freq = freq.get(token, 0)
+                tag = tags.get(token) if word_freq else None
+                if tag in PERSON_TAGS:
+                    score = _dictionary_name_score(token, head, tier, word_freq, given)
+                    if score and _free_after(text, start, start + length, given):
+                        spans.append((start, start + length, score))
+                elif length == 2 and token[0] == token[1] and token[0] in given:
+                    if word_freq <= MAX_FREQ_REDUPLICATED:
+                        spans.append((start, start + length, NICKNAME_SCORE - 0.1))
+                elif word_freq == 0 and length <= 4:
+                    score = _unknown_word_score(token, head, tier, given)
+                    if score and _free_after(text, start, start + length, given):
+                        spans.append((start, start + length, score))
+            i += 1
+        return spans
+
+    @staticmethod
+    def _given_after(
+        tokens: list[str], starts: list[int], j: int, freq: dict[str, int], tags: dict[str, str]
+    ) -> tuple[int, str, int]:
+        """End offset of the name, its given-name characters, and how many tokens they took."""
+        chars = ""
+        used = 0
+        while j + used < len(tokens) and len(chars) < 2:
+            token = tokens[j + used]
+            if len(token) == 1 and _is_given_char(token):
+                chars += token
+                used += 1
+                continue
+            if (
+                not chars
+                and len(token) == 2
+                and all(_is_given_char(c) for c in token)
+                and (freq.get(token, 0) <= MAX_FREQ_GIVEN_WORD or tags.get(token) in PERSON_TAGS)
+            ):
+                chars, used = token, 1
+            break
+        last = j + used - 1
+        end = starts[last] + len(tokens[last]) if used else starts[j - 1] + len(tokens[j - 1])
+        return end, chars, used
 
     def _results(self, spans: list[tuple[int, int, float]]) -> list[RecognizerResult]:
         best: dict[tuple[int, int], float] = {}
@@ -304,11 +509,68 @@ class CnPersonNameRecognizer(EntityRecognizer):
         return EntityRecognizer.remove_duplicates(results) if len(results) > 1 else results
 
 
-_GIVEN_RE = re.compile(f"{_GIVEN}+")
+# Function words and pronouns: never part of a given name (unlike 小, 老, 年 in _NOT_GIVEN,
+# which the cue patterns exclude so that 王小姐 is Ms 王, but which are common in names).
+_NOT_IN_GIVEN_NAME = frozenset(
+    "的了是在和与及或跟同说讲问道等着过也都就还又把被让给向对从到为以而但并呢吗吧啊呀哦嗯哈"
+    "你我他她它们这那哪个些每"
+)
 
 
-def _given_name(word: str) -> bool:
-    return _GIVEN_RE.fullmatch(word) is not None
+def _is_given_char(char: str) -> bool:
+    return "\u3400" <= char <= "\u9fff" and char not in _NOT_IN_GIVEN_NAME
+
+
+def _free_after(text: str, start: int, end: int, given: frozenset[str]) -> bool:
+    """Neither the character after a candidate nor its own last one (unless common in names)
+    makes it a place or organisation (安澜市, 高新区)."""
+    last = text[end - 1]
+    if last in _PLACE_OR_ORG_SUFFIX and last not in given:
+        return False
+    return end >= len(text) or text[end] not in _PLACE_OR_ORG_SUFFIX
+
+
+def _surname_score(
+    tier: str, given_part: str, given: frozenset[str], hmm_word: bool = False
+) -> float:
+    hits = sum(c in given for c in given_part)
+    score = SURNAME_BASE.get(tier, 0.0) + GIVEN_CHAR_BONUS * hits
+    if hits == 0 and len(given_part) == 1:
+        score -= NO_GIVEN_CHAR_PENALTY
+    if hmm_word:
+        score += HMM_WORD_BONUS
+    return min(score, 0.8)
+
+
+def _dictionary_name_score(
+    word: str, head: str, tier: str | None, word_freq: int, given: frozenset[str]
+) -> float:
+    """A dictionary word tagged as a name. The tags are noisy (胡萝卜, 幼儿园 and 西门子 are
+    tagged nr), so only rare words that start with a surname and go on with a given-name
+    character count; transliterated names without a surname are left to the cue rules."""
+    if tier is None:
+        return 0.0  # transliterated names (nrt) share the tag with brands: cue rules only
+    rest = word[len(head) :]
+    if not rest or not any(c in given for c in rest):
+        return 0.0
+    if len(word) >= 3 and word_freq <= MAX_FREQ_NAME:
+        return DICTIONARY_NAME_SCORE
+    if len(word) == 2 and tier != "rare" and word_freq <= MAX_FREQ_TWO_CHAR_NAME:
+        return DICTIONARY_NAME_SCORE - 0.1
+    return 0.0
+
+
+def _unknown_word_score(word: str, head: str, tier: str | None, given: frozenset[str]) -> float:
+    """A word jieba's HMM made up (not in the dictionary)."""
+    rest = word[len(head) :] if tier is not None else ""
+    if tier is not None and 1 <= len(rest) <= 2 and all(_is_given_char(c) for c in rest):
+        score = _surname_score(tier, rest, given, hmm_word=True)
+        return score if score >= MIN_SCORE else 0.0
+    if len(word) == 2 and word[0] == word[1] and word[0] in given:
+        return NICKNAME_SCORE - 0.1  # 敏敏, 佳佳: reduplicated pet names
+    if len(word) == 2 and word[0] in "小阿" and word[1] in given:
+        return NICKNAME_SCORE - 0.1
+    return 0.0
 
 
 RECOGNIZER = CnPersonNameRecognizer

