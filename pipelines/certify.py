@@ -117,7 +117,7 @@ def check_keys(plan: RunPlan) -> None:
     from tdg.transforms.pii.deidentify import Deidentifier
 
     for ops in [plan.pii.operators, *plan.pii.source_operators.values()]:
-        Deidentifier(ops, plan.keys, fingerprints=plan.pii.fingerprints)
+        Deidentifier(ops, plan.keys, fingerprints=True)
     plan.keys.signing_key()
 
 

@@ -115,7 +115,14 @@ class _DecideFn(beam.DoFn):
         consents: Sequence[ConsentRecord],
         refusals: Iterable[RefusalRecord],
         domains: Mapping[str, OptOutDomain],
+        by_fingerprint: Mapping[str, Sequence[RefusalRecord]] | None = None,
     ) -> Iterator[Any]:
+        if by_fingerprint is not None and record.fingerprints:
+            # Beam's multimap side input answers a missing key with an empty list
+            refusals = [
+                *refusals,
+                *(r for _, fp in record.fingerprints for r in by_fingerprint[fp]),
+            ]
         if len(domains) > self.max_rows:
             raise RuntimeError(
                 f"opted_out_domains has {len(domains)} rows, above side_input_max_rows "
@@ -146,21 +153,29 @@ class DecideSubjectGroupFn(_DecideFn):
     """One CoGroupByKey group: every record of a subject with all its consents and refusals."""
 
     def process(
-        self, group: tuple[str, dict[str, Iterable[Any]]], domains: Mapping[str, OptOutDomain]
+        self,
+        group: tuple[str, dict[str, Iterable[Any]]],
+        domains: Mapping[str, OptOutDomain],
+        by_fingerprint: Mapping[str, Sequence[RefusalRecord]] | None = None,
     ) -> Iterator[Any]:
         _subject, sides = group
         records = sides["records"]
         consents = list(sides["consents"])
         refusals = list(sides["refusals"])
         for record in records:
-            yield from self._decide(record, consents, refusals, domains)
+            yield from self._decide(record, consents, refusals, domains, by_fingerprint)
 
 
 class DecideWithoutSubjectFn(_DecideFn):
     """A record with no subject id: no consents or refusals can be its own."""
 
-    def process(self, record: Record, domains: Mapping[str, OptOutDomain]) -> Iterator[Any]:
-        yield from self._decide(record, [], [], domains)
+    def process(
+        self,
+        record: Record,
+        domains: Mapping[str, OptOutDomain],
+        by_fingerprint: Mapping[str, Sequence[RefusalRecord]] | None = None,
+    ) -> Iterator[Any]:
+        yield from self._decide(record, [], [], domains, by_fingerprint)
 
 
 def _by_subject(record: Record) -> Iterator[Any]:
@@ -207,10 +222,18 @@ class LegalBasisStage(beam.PTransform):
         consents = self._registry(p, "consents") | "ConsentKey" >> beam.Map(
             lambda c: (c.subject_id, c)
         )
+        all_refusals = self._registry(p, "refusals")
         refusals = (
-            self._registry(p, "refusals")
+            all_refusals
             | "RefusalHasSubject" >> beam.Filter(lambda r: r.subject_id is not None)
             | "RefusalKey" >> beam.Map(lambda r: (r.subject_id, r))
+        )
+        # Refusals by identifier fingerprint meet records through the fingerprints the PII
+        # stage computed; they are few (express objections), so a side input carries them.
+        by_fingerprint = beam.pvalue.AsMultiMap(
+            all_refusals
+            | "RefusalHasFingerprint" >> beam.Filter(lambda r: r.fingerprint is not None)
+            | "FingerprintKey" >> beam.Map(lambda r: (r.fingerprint, r))
         )
         domains = beam.pvalue.AsDict(
             self._registry(p, "opted_out_domains")
@@ -234,10 +257,10 @@ class LegalBasisStage(beam.PTransform):
         } | "JoinRegistry" >> beam.CoGroupByKey()
         tags = (QUARANTINE, NEEDS_ANONYMIZATION)
         joined = grouped | "DecideSubjects" >> beam.ParDo(
-            DecideSubjectGroupFn(*args), domains=domains
+            DecideSubjectGroupFn(*args), domains=domains, by_fingerprint=by_fingerprint
         ).with_outputs(*tags, main=MAIN)
         alone = split[_NO_SUBJECT] | "DecideNoSubject" >> beam.ParDo(
-            DecideWithoutSubjectFn(*args), domains=domains
+            DecideWithoutSubjectFn(*args), domains=domains, by_fingerprint=by_fingerprint
         ).with_outputs(*tags, main=MAIN)
         return {
             tag: (joined[tag], alone[tag]) | f"Flatten_{tag}" >> beam.Flatten()

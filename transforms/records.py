@@ -135,7 +135,7 @@ class PendingAnonymization:
 
 
 # Record fields that travel between stages but are never written.
-TRANSIENT_FIELDS = frozenset({"pending"})
+TRANSIENT_FIELDS = frozenset({"pending", "fingerprints"})
 
 
 @dataclass(slots=True)
@@ -165,6 +165,8 @@ class Record:
     basis_evidence: BasisEvidence | None = None
     policy_sha256: str | None = None
     pending: PendingAnonymization | None = None
+    # (entity type, keyed fingerprint) of the identifiers found, for refusal matching
+    fingerprints: tuple[tuple[str, str], ...] = ()
 
     def with_text(self, text: str, transformation: str | None = None) -> Record:
         """A copy with new text, its output hash, and (optionally) one more transformation."""

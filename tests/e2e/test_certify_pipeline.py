@@ -193,3 +193,22 @@ def test_blocked_subjects_are_excluded_from_later_runs(tmp_path: Path) -> None:
     assert [q["source_offset"] for q in forum] == [4]  # line 4 holds post 3
     for s in result.manifest["sources"].values():
         assert s["read"] == s["accepted"] + s["quarantined"]
+
+
+def test_refusal_by_identifier_fingerprint_quarantines_disclosed_text(tmp_path: Path) -> None:
+    from tdg.transforms.keys import KeyRing
+    from tdg.transforms.pii.fingerprint import fingerprint
+
+    config = write_corpus(tmp_path / "f")
+    key = KeyRing.default().symmetric("fingerprint")
+    refused = fingerprint("PHONE_NUMBER", "138 0000 0005", key)  # forum post 5, other spelling
+    (tmp_path / "f" / "refusals.csv").write_text(
+        f"subject_id,fingerprint,scope,recorded_at\n,{refused},,2026-01-01T00:00:00+08:00\n"
+    )
+    config.write_text(
+        config.read_text() + "legal_basis: {registry: {refusals: {uri: refusals.csv}}}\n"
+    )
+    result = run_certify(load_config(config), progress=False, certify=False)
+    quarantine = table(Path(result.version_dir), "quarantine")
+    refused_rows = [q for q in quarantine if q["reason_code"] == "subject_refused"]
+    assert [(q["source_id"], q["source_offset"]) for q in refused_rows] == [("forum", 6)]

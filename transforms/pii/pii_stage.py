@@ -98,7 +98,12 @@ def residual(
 
 
 def deidentified_record(
-    record: Record, out: DeidentifiedText, step: str, keep_pending: bool, findings: Sequence[Any]
+    record: Record,
+    out: DeidentifiedText,
+    step: str,
+    keep_pending: bool,
+    findings: Sequence[Any],
+    fingerprints: Sequence[tuple[str, str]] = (),
 ) -> Record:
     changed = out.text != record.text
     return dataclasses.replace(
@@ -109,6 +114,7 @@ def deidentified_record(
         pii=out.pii,
         pii_status=out.status,
         pending=PendingAnonymization(record.text, tuple(findings)) if keep_pending else None,
+        fingerprints=tuple(fingerprints),
     )
 
 
@@ -145,10 +151,10 @@ class DeidentifyFn(BatchStageFn):
         self._rescanner = self._detectors.get("fast") or Detector(
             s.detection.model_copy(update={"profile": "fast"})
         )
-        prints = s.fingerprints or bool(s.suppression.fingerprints)
-        self._default = Deidentifier(s.operators, self._keys, fingerprints=prints)
+        # Fingerprints feed the index, the suppression list and refusals by identifier.
+        self._default = Deidentifier(s.operators, self._keys, fingerprints=True)
         self._by_source = {
-            sid: Deidentifier(ops, self._keys, fingerprints=prints)
+            sid: Deidentifier(ops, self._keys, fingerprints=True)
             for sid, ops in s.source_operators.items()
         }
 
@@ -170,7 +176,7 @@ class DeidentifyFn(BatchStageFn):
         outs: list[tuple[Record, DeidentifiedText]] = []
         for record, found in zip(batch, findings, strict=True):
             deid = self._by_source.get(record.source_id, self._default)
-            prints = deid.fingerprints(record.text, found) if found and deid.fingerprinting else []
+            prints = deid.fingerprints(record.text, found) if found else []
             if s.suppression and s.suppression.is_suppressed(record.subject_id, prints):
                 # PIPL Art. 44-47: a blocked subject's data is excluded from every later run.
                 yield from self._emit(
@@ -183,7 +189,9 @@ class DeidentifyFn(BatchStageFn):
                     yield beam.pvalue.TaggedOutput(
                         FINGERPRINTS, (fp, entity_type, record.record_id, record.source_id)
                     )
-            new = deidentified_record(record, out, DEIDENTIFY_STEP, s.keep_for_anonymization, found)
+            new = deidentified_record(
+                record, out, DEIDENTIFY_STEP, s.keep_for_anonymization, found, prints
+            )
             outs.append((new, out))
         rescans = self._rescanner.detect_batch([(r.text, r.language) for r, _ in outs])
         for (record, out), found in zip(outs, rescans, strict=True):
@@ -225,7 +233,10 @@ class AnonymizeFn(BatchStageFn):
 
 
 def clear_pending(record: Record) -> Record:
-    return dataclasses.replace(record, pending=None) if record.pending is not None else record
+    """Drop what travelled only between stages (original text, fingerprints)."""
+    if record.pending is None and not record.fingerprints:
+        return record
+    return dataclasses.replace(record, pending=None, fingerprints=())
 
 
 def apply_pii(
