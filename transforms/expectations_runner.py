@@ -361,6 +361,8 @@ class TableValidator:
         import great_expectations as gx
         from great_expectations.data_context.types.base import ProgressBarsConfig
 
+        # GX pins this module's logger at INFO on import and announces every ephemeral context.
+        logging.getLogger("great_expectations.data_context.types.base").setLevel(logging.WARNING)
         self._context = gx.get_context(mode="ephemeral")
         self._context.variables.progress_bars = ProgressBarsConfig(globally=False)
         source = self._context.data_sources.add_pandas("tdg")
@@ -564,8 +566,6 @@ class ValidateShard(beam.DoFn):
         self._rows = beam.metrics.Metrics.counter("expectations", "rows_validated")
 
     def setup(self) -> None:
-        # GX announces every ephemeral context at INFO; on a worker that is only noise.
-        logging.getLogger("great_expectations").setLevel(logging.WARNING)
         self._validator = TableValidator(self._specs, self._parameters)
 
     def process(self, path: str) -> Iterator[tuple[str, dict[str, Any]]]:
