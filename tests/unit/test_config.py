@@ -58,7 +58,7 @@ def test_missing_key_and_bad_yaml_and_missing_file(tmp_path: Path) -> None:
 
 def test_synthetic_source_needs_generator_provenance(tmp_path: Path) -> None:
     text = VALID.replace("kind: web_crawl", "kind: synthetic")
-    with pytest.raises(UserError, match="GB/T 45652 7.1b"):
+    with pytest.raises(UserError, match=r"GB/T 45652 7\.1b"):
         load_config(write(tmp_path, text))
     ok = text + "    synthetic: {model: m, model_version: '1', generated_at: '2026-01-01'}\n"
     assert load_config(write(tmp_path, ok)).config.sources[0].synthetic is not None
