@@ -125,9 +125,16 @@ def publish(layout: VersionLayout) -> None:
 
 
 def _publish_remote(layout: VersionLayout) -> None:
-    matches = FileSystems.match([FileSystems.join(layout.staging_dir, "**")])[0].metadata_list
+    _move_tree(layout.index_staging_dir, layout.index_dir)
+    _move_tree(layout.staging_dir, layout.version_dir, last=MANIFEST)
+
+
+def _move_tree(source: str, dest: str, last: str | None = None) -> None:
+    """Move every file under `source` to `dest`, the file named `last` after all others."""
+    if not FileSystems.exists(source):
+        return
+    matches = FileSystems.match([FileSystems.join(source, "**")])[0].metadata_list
     files = sorted(m.path for m in matches)
-    manifest = [f for f in files if f.endswith("/" + MANIFEST)]
-    ordered = [f for f in files if f not in manifest] + manifest
-    dest = [layout.version_dir + f[len(layout.staging_dir) :] for f in ordered]
-    FileSystems.rename(ordered, dest)
+    final = [f for f in files if last and f.endswith("/" + last)]
+    ordered = [f for f in files if f not in final] + final
+    FileSystems.rename(ordered, [dest + f[len(source) :] for f in ordered])
