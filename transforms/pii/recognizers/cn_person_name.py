@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import logging
 import os
 import re
@@ -110,6 +111,29 @@ _NICKNAME_FOLLOWERS = "说是的了在和也都就还又才刚已去来要会让
 # Characters that make 老 / 小 part of another word (古老, 大小, 最小 ...).
 _NOT_BEFORE_NICKNAME = "古大最很多较太养变缩减矮弱微渺细胆从年"
 
+# Kinship and familiarity words that follow a given name or surname in casual address
+# (明哥, 王姐, 何爷爷, 李总): the name and the word together are how the person is called.
+_KIN_SUFFIXES = ("爷爷", "奶奶", "哥", "姐", "叔", "妹", "弟", "嫂", "伯", "婶", "姨", "舅", "总")
+# Characters that with a kinship word form a role, not a name (大哥, 表姐, 师兄 ...).
+_NOT_BEFORE_KIN = frozenset("大二三四五六七八九十老小表堂帅靓师学亲干兄姐哥弟妹叔伯姨舅我你他她")
+# Pet-name characters that are reduplicated as nicknames (豆豆, 兔兔, 壮壮), beside given-name
+# characters and surnames.
+_PET_CHARS = frozenset("豆兔猪狗猫熊糖果圆球胖壮乖萌妞丫宝贝喵咪团朵丁解毛")
+# Reduplicated syllables that are laughter, interjections or adverbs, never names.
+_NOT_REDUPLICATED_NAME = frozenset(
+    "哈呵嘿嘻啦哦嗯啊呀哇噢喔嘛呜咦唉哎嘤吼嗷滴哒咚嘀刚常渐慢快早偏仅稍往恰统纷悄默久"
+    "天年月日时人个家处事样种謝剛漸偏僅稍萌"
+)
+KIN_SCORE = 0.55
+REDUPLICATED_GIVEN_SCORE = 0.5
+TRANSLITERATION_SCORE = 0.5
+# Dictionary words with these tags are places, organisations or brands (加拿大, 诺基亚).
+_NOT_PERSON_WORD_TAGS = frozenset({"ns", "nt", "nz"})
+# A transliteration run that contains a common non-name word of this frequency is ordinary text.
+MAX_FREQ_WORD_IN_TRANSLITERATION = 300
+# Transliterated country and region names end in -ia / -land (亚, 兰: 纳米比亚, 芬兰).
+_TRANSLITERATED_PLACE_ENDINGS = ("亚", "兰")
+
 # jieba dictionary tags of person names (nr: Chinese, nrfg / nrt: other and transliterated).
 PERSON_TAGS = frozenset({"nr", "nrfg", "nrt"})
 CUE_SCORE = 0.85
@@ -131,6 +155,8 @@ MIN_SCORE = 0.4
 # dictionary mis-tags (明白, 阳光, 谢谢): real two-character names are rare words.
 MAX_FREQ_TWO_CHAR_NAME = 60
 MAX_FREQ_NAME = 1000
+# The rest of a dictionary name after its surname is not itself a common word (胡 + 萝卜).
+MAX_FREQ_REST_OF_NAME = 50
 MAX_FREQ_REDUPLICATED = 20
 # A rare dictionary word after a lone surname can still be its given name (杨 + 天宁).
 MAX_FREQ_GIVEN_WORD = 5
@@ -141,6 +167,9 @@ _PLACE_OR_ORG_SUFFIX = frozenset(
     "市省县区镇村乡路街巷道州湖山江河桥站港湾园苑府城寺庙宫楼馆院校店厂司局部委厅所处团社台网"
     "洲岛峰岭坡沟庄屯营堡寨关口门厦场坊"
 )
+# Suffixes of administrative divisions and streets: a word ending in one is a place even when
+# the dictionary tags it as a name (徐汇区).
+_ADMINISTRATIVE_SUFFIX = frozenset("市省县区镇村乡路街巷")
 # Handles in social-media text (@name): an account identifies a person unless it is an
 # organisation's account, recognisable by these endings.
 _HANDLE = re.compile(
@@ -281,6 +310,24 @@ def given_name_chars() -> frozenset[str]:
     return frozenset(chars)
 
 
+@cache
+def transliteration_chars() -> frozenset[str]:
+    """Characters of standard transliterations of foreign names, from the packaged list."""
+    data = resources.files("tdg.transforms.pii").joinpath("data/cn_transliteration_chars.txt")
+    chars: set[str] = set()
+    for line in data.read_text(encoding="utf-8").splitlines():
+        if not line.startswith("#"):
+            chars.update(line.split())
+    return frozenset(chars)
+
+
+@cache
+def _transliteration_pattern() -> re.Pattern[str]:
+    chars = "".join(sorted(transliteration_chars()))
+    # 名·姓 (two runs of two or more joined by a middle dot) or one run of three or more.
+    return re.compile(rf"[{chars}]{{2,}}(?:[·•・][{chars}]{{2,}})+|[{chars}]{{3,}}")
+
+
 # --- the recognizer ------------------------------------------------------------------------
 
 
@@ -296,7 +343,8 @@ class CnPersonNameRecognizer(EntityRecognizer):
 
     **Does not match**: `今天天气很好`; `高度重视安全生产`; `谢谢你的祝福` (common words that
     start with a surname character); `安澜市高新区` (a place); `@某某日报` (an organisation's
-    account); text without CJK ideographs.
+    account); `王总是这样说`, `我哥说` (kinship words not after a name); `加拿大` (a
+    transliterated place); text without CJK ideographs.
 
     **Reference**: GB/T 35273-2020 Annex A (a natural person's name is personal information);
     the surname lexicon follows the Hundred Family Surnames and public frequency rankings.
@@ -308,7 +356,12 @@ class CnPersonNameRecognizer(EntityRecognizer):
     or a surname followed by one or two characters that form no dictionary word, scored by the
     surname's tier and how many given characters are common in names. Common words that start
     with a surname character (高兴, 王国, 周末) are dictionary words, so they never qualify.
-    A handle scores 0.5. `use_tagger` is kept for compatibility and means `use_hmm`.
+    Casual forms: a name with a kinship word (明哥, 何爷爷: 0.55), doubled pet names (辰辰),
+    阿 / 小 / 老 + surname, a given character + 子 / 儿 (0.5), surname + doubled character
+    (叶青青: 0.5); transliterated foreign names as runs of transliteration characters
+    (`cn_transliteration_chars.txt`) on word boundaries without place, brand or common
+    words inside (0.5). A handle scores 0.5. `use_tagger` is kept for compatibility and means
+    `use_hmm`.
     """
 
     def __init__(
@@ -340,6 +393,8 @@ class CnPersonNameRecognizer(EntityRecognizer):
         tokens, starts = self.segment(text, hmm=False)
         spans = self.cue_spans(text, tokens, starts)
         spans.extend(self.lexicon_spans(text, tokens, starts))
+        spans.extend(self.kin_spans(tokens, starts))
+        spans.extend(self.transliteration_spans(text, tokens, starts))
         if self.use_hmm:
             # The HMM joins unknown names into one word, but also glues a name to the next
             # character; the two segmentations find different names, so both are used.
@@ -389,6 +444,80 @@ class CnPersonNameRecognizer(EntityRecognizer):
         return spans
 
     @staticmethod
+    def kin_spans(tokens: list[str], starts: list[int]) -> list[tuple[int, int, float]]:
+        """A given name or surname of one or two characters and a kinship word (明哥, 何爷爷).
+
+        The kinship word must be a token of its own, so that 王总是 (王 + 总是) and dictionary
+        roles (大哥, 表姐) do not qualify."""
+        tokenizer, tags = segmenter()
+        freq: dict[str, int] = tokenizer.FREQ
+        table = surnames()
+        given = given_name_chars()
+        spans = []
+        for i, token in enumerate(tokens):
+            if token not in _KIN_SUFFIXES or i == 0:
+                continue
+            chars = ""
+            j = i - 1
+            while j >= 0 and len(chars) < 2 and len(tokens[j]) <= 2 - len(chars):
+                word = tokens[j]
+                if not all((c in given or c in table) and c not in _NOT_BEFORE_KIN for c in word):
+                    break
+                if (
+                    len(word) == 2
+                    and freq.get(word, 0) > MAX_FREQ_GIVEN_WORD
+                    and tags.get(word) not in PERSON_TAGS
+                ):
+                    break
+                chars = word + chars
+                j -= 1
+            if not chars:
+                continue
+            start = starts[j + 1]
+            spans.append((start, starts[i] + len(token), KIN_SCORE))
+        return spans
+
+    @staticmethod
+    def transliteration_spans(
+        text: str, tokens: list[str], starts: list[int]
+    ) -> list[tuple[int, int, float]]:
+        """Foreign names in transliteration (勒布朗, 汤姆·克鲁斯): runs of transliteration
+        characters on word boundaries that contain no place, brand or common word."""
+        tokenizer, tags = segmenter()
+        freq: dict[str, int] = tokenizer.FREQ
+        token_start = set(starts)
+        token_end = {s + len(t) for s, t in zip(starts, tokens, strict=True)}
+        index = {s: k for k, s in enumerate(starts)}
+        spans = []
+        for match in _transliteration_pattern().finditer(text):
+            start, end = match.span()
+            if start not in token_start or end not in token_end:
+                continue
+            run = match.group()
+            if any(a == b for a, b in itertools.pairwise(run)):
+                continue  # 哈哈哈, 巴巴: reduplication, not a transliteration
+            k = index[start]
+            ordinary = False
+            while k < len(tokens) and starts[k] < end:
+                word = tokens[k]
+                tag = tags.get(word) if freq.get(word, 0) else None
+                word_freq = freq.get(word, 0) if len(word) >= 2 else 0
+                if (
+                    tag in _NOT_PERSON_WORD_TAGS
+                    or word_freq > MAX_FREQ_NAME
+                    or (tag not in PERSON_TAGS and word_freq > MAX_FREQ_WORD_IN_TRANSLITERATION)
+                ):
+                    ordinary = True
+                    break
+                k += 1
+            if ordinary or run.endswith(_TRANSLITERATED_PLACE_ENDINGS):
+                continue
+            if end < len(text) and text[end] in _PLACE_OR_ORG_SUFFIX:
+                continue
+            spans.append((start, end, TRANSLITERATION_SCORE))
+        return spans
+
+    @staticmethod
     def handle_spans(text: str) -> list[tuple[int, int, float]]:
         spans = []
         for match in _HANDLE.finditer(text):
@@ -421,18 +550,51 @@ class CnPersonNameRecognizer(EntityRecognizer):
             length = len(token)
             head = token[:2] if length >= 2 and token[:2] in table else first
             tier = table.get(head)
-            if token in "小阿" and i + 1 < count:
-                # 小X / 阿X pet names, X a given-name character standing alone (小新, 阿玲).
+            if token in "小阿老" and i + 1 < count:
+                # 小X / 阿X pet names, X a given-name character or a surname standing alone
+                # (小新, 阿玲, 阿袁); 老X with a surname only (老侯).
                 nxt = tokens[i + 1]
                 after = tokens[i + 2] if i + 2 < count else ""
                 if (
                     len(nxt) == 1
-                    and nxt in given
+                    and (nxt in table or (token != "老" and nxt in given))
+                    and nxt not in _NOT_IN_GIVEN_NAME
                     and not (len(after) == 1 and _is_given_char(after))
+                    and (i == 0 or tokens[i - 1][-1] not in _NOT_BEFORE_NICKNAME)
                 ):
                     spans.append((start, start + 2, NICKNAME_SCORE - 0.1))
                     i += 2
                     continue
+            if (
+                tier is not None
+                and length == len(head)
+                and tags.get(token) not in _FUNCTION_TAGS
+                and _reduplicated_at(text, start + length)
+                and tags.get(text[start + length], "") not in _FUNCTION_TAGS
+            ):
+                # Surname + a doubled character (宋晚晚, 李园园), however jieba split it.
+                spans.append((start, start + length + 2, REDUPLICATED_GIVEN_SCORE))
+            if (
+                length == 1
+                and i + 1 < count
+                and tokens[i + 1] == token
+                and _is_pet_char(token, given)
+                and (i + 2 >= count or tokens[i + 2] != token)
+                and (i == 0 or tokens[i - 1][-1] != token)
+            ):
+                # A doubled character that jieba split in two (辰辰): a pet name.
+                spans.append((start, start + 2, NICKNAME_SCORE - 0.1))
+            if (
+                length == 1
+                and i + 1 < count
+                and tokens[i + 1] in "子儿"
+                and first in given
+                and freq.get(token + tokens[i + 1], 0) == 0
+                and not (i > 0 and len(tokens[i - 1]) == 1 and _is_given_char(tokens[i - 1]))
+            ):
+                # A given-name character with the diminutive 子 / 儿 (雯子, 玲儿), which jieba
+                # does not know as a word.
+                spans.append((start, start + 2, NICKNAME_SCORE - 0.1))
             if tier is not None and length == len(head):
                 # A surname on its own: take the next one or two characters that are single
                 # tokens (jieba found no word there), or one unknown two-character word.
@@ -448,13 +610,15 @@ class CnPersonNameRecognizer(EntityRecognizer):
             elif length >= 2:
                 word_freq = freq.get(token, 0)
                 tag = tags.get(token) if word_freq else None
-                if tag in PERSON_TAGS:
-                    score = _dictionary_name_score(token, head, tier, word_freq, given)
-                    if score and _free_after(text, start, start + length, given):
-                        spans.append((start, start + length, score))
-                elif length == 2 and token[0] == token[1] and token[0] in given:
+                if length == 2 and token[0] == token[1] and _is_pet_char(token[0], given):
                     if word_freq <= MAX_FREQ_REDUPLICATED:
                         spans.append((start, start + length, NICKNAME_SCORE - 0.1))
+                elif tag in PERSON_TAGS:
+                    score = _dictionary_name_score(token, head, tier, word_freq, given)
+                    # The dictionary knows the word as a name: only what follows can make it
+                    # a place (李银河 ends in 河 but is a name).
+                    if score and _free_after(text, start, start + length, given, last=False):
+                        spans.append((start, start + length, score))
                 elif word_freq == 0 and length <= 4:
                     score = _unknown_word_score(token, head, tier, given)
                     if score and _free_after(text, start, start + length, given):
@@ -517,15 +681,37 @@ _NOT_IN_GIVEN_NAME = frozenset(
 )
 
 
+def _reduplicated_at(text: str, position: int) -> bool:
+    """Whether a doubled character that can be part of a name starts at `position`."""
+    pair = text[position : position + 2]
+    return (
+        len(pair) == 2
+        and pair[0] == pair[1]
+        and _is_given_char(pair[0])
+        and pair[0] not in _NOT_REDUPLICATED_NAME
+        and text[position - 1 : position] != pair[0]
+        and (position + 2 >= len(text) or text[position + 2] != pair[0])
+    )
+
+
+def _is_pet_char(char: str, given: frozenset[str]) -> bool:
+    """Whether `char` doubled can be a pet name (佳佳, 豆豆), not laughter or an adverb."""
+    if char in _NOT_REDUPLICATED_NAME:
+        return False
+    return char in given or char in _PET_CHARS or char in surnames()
+
+
 def _is_given_char(char: str) -> bool:
     return "\u3400" <= char <= "\u9fff" and char not in _NOT_IN_GIVEN_NAME
 
 
-def _free_after(text: str, start: int, end: int, given: frozenset[str]) -> bool:
-    """Neither the character after a candidate nor its own last one (unless common in names)
-    makes it a place or organisation (安澜市, 高新区)."""
-    last = text[end - 1]
-    if last in _PLACE_OR_ORG_SUFFIX and last not in given:
+def _free_after(text: str, start: int, end: int, given: frozenset[str], last: bool = True) -> bool:
+    """Neither the character after a candidate nor its own last one (an administrative suffix,
+    or with `last` any place suffix not common in names) makes it a place (安澜市, 高新区)."""
+    final = text[end - 1]
+    if final in _ADMINISTRATIVE_SUFFIX or (
+        last and final in _PLACE_OR_ORG_SUFFIX and final not in given
+    ):
         return False
     return end >= len(text) or text[end] not in _PLACE_OR_ORG_SUFFIX
 
@@ -551,8 +737,19 @@ def _dictionary_name_score(
     if tier is None:
         return 0.0  # transliterated names (nrt) share the tag with brands: cue rules only
     rest = word[len(head) :]
-    if not rest or not any(c in given for c in rest):
+    if not rest:
         return 0.0
+    if not any(c in given for c in rest):
+        # 赵本山 is a name, 胡萝卜 is surname + a common word (萝卜).
+        tokenizer, _ = segmenter()
+        freq = tokenizer.FREQ
+        if (
+            len(word) != 3
+            or not all(_is_given_char(c) and c != "一" for c in rest)
+            or freq.get(rest, 0) > MAX_FREQ_REST_OF_NAME
+            or freq.get(word[:2], 0) > MAX_FREQ_REST_OF_NAME
+        ):
+            return 0.0
     if len(word) >= 3 and word_freq <= MAX_FREQ_NAME:
         return DICTIONARY_NAME_SCORE
     if len(word) == 2 and tier != "rare" and word_freq <= MAX_FREQ_TWO_CHAR_NAME:
@@ -566,7 +763,7 @@ def _unknown_word_score(word: str, head: str, tier: str | None, given: frozenset
     if tier is not None and 1 <= len(rest) <= 2 and all(_is_given_char(c) for c in rest):
         score = _surname_score(tier, rest, given, hmm_word=True)
         return score if score >= MIN_SCORE else 0.0
-    if len(word) == 2 and word[0] == word[1] and word[0] in given:
+    if len(word) == 2 and word[0] == word[1] and _is_pet_char(word[0], given):
         return NICKNAME_SCORE - 0.1  # 敏敏, 佳佳: reduplicated pet names
     if len(word) == 2 and word[0] in "小阿" and word[1] in given:
         return NICKNAME_SCORE - 0.1
