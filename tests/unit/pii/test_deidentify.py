@@ -186,7 +186,9 @@ def test_many_findings_with_changing_lengths(
     out = d.apply(text, findings).text
     tokens = re.findall(r"<(PERSON|PHONE_NUMBER)_[bcdfghjkmnpqrstv]{12}>", out)
     assert tokens == [t for _, _, _ in parts for t in ("PERSON", "PHONE_NUMBER")]
-    assert re.sub(r"<[A-Z_]+_[bcdfghjkmnpqrstv]{12}>", "", out) == "".join(g + g for _, _, g in parts)
+    assert re.sub(r"<[A-Z_]+_[bcdfghjkmnpqrstv]{12}>", "", out) == "".join(
+        g + g for _, _, g in parts
+    )
     for name, phone, _ in parts:
         assert phone not in out and name not in out
 
