@@ -28,7 +28,7 @@ from tdg.transforms.pii.detection_settings import DetectionSettings
 from tdg.transforms.pii.language import route_languages
 from tdg.transforms.pii.normalized_view import NormalizedView
 from tdg.transforms.pii.recognizers import build_recognizers
-from tdg.transforms.pii.recognizers.base import longest_digit_run
+from tdg.transforms.pii.recognizers.base import IdentifierRecognizer, min_ascii_digits
 from tdg.transforms.pii.recognizers.cn_address import CnAddressRecognizer
 from tdg.transforms.pii.recognizers.cn_person_name import CnPersonNameRecognizer
 from tdg.transforms.pii.recognizers.intl_phone import IntlPhoneRecognizer
@@ -60,25 +60,32 @@ CONTEXT_BOOST = 0.35
 MIN_SCORE_WITH_CONTEXT = 0.4
 
 # Necessary conditions for any match of a Presidio recognizer (cheap to test, so records
-# without digits, '@' or dots skip most regexes). Recognizers not listed always run.
+# without digits, '@' or dots skip most regexes). Recognizers not listed always run. Where
+# they can, they start at a digit or separator and look behind: `re` then scans quickly for
+# that character instead of trying a letter class at every position.
 _PRESIDIO_PREFILTERS: dict[str, str] = {
     "EmailRecognizer": "@",
     "UrlRecognizer": r"[.][A-Za-z]",
-    "IpRecognizer": r"[0-9][.][0-9]|:[0-9A-Fa-f:]|[0-9A-Fa-f]:",
+    # An IPv4 dotted quad, or an IPv6 `::` or hex-colon-hex (every alternative has one).
+    "IpRecognizer": r"[.](?<=[0-9][.])[0-9]{1,3}[.][0-9]|:(?::|(?<=[0-9A-Fa-f]:)[0-9A-Fa-f])",
     "CreditCardRecognizer": r"[0-9]{4}[ -]?[0-9]{3}",
-    "IbanRecognizer": r"[A-Za-z]{2}[0-9]{2}",
+    "IbanRecognizer": r"[0-9]{2}(?<=[A-Za-z]{2}[0-9]{2})",
     "CryptoRecognizer": r"[13][A-Za-z0-9]{25}|bc1",
-    "DateRecognizer": r"[0-9][-/.]|[-/.][0-9]",  # every pattern has a separated number
-    "MedicalLicenseRecognizer": r"[0-9]{7}",
-    "MacAddressRecognizer": r"[0-9A-Fa-f]{2}[:-][0-9A-Fa-f]{2}|[0-9A-Fa-f]{4}[.][0-9A-Fa-f]{4}",
+    # Every pattern has digit-slash-digit, d.m.y with two dots, or a dash between digits or
+    # between a digit and a month name.
+    "DateRecognizer": r"/(?<=[0-9]/)[0-9]|[.](?<=[0-9][.])[0-9]{1,2}[.][0-9]"
+    r"|-(?:(?<=[0-9]-)[0-9A-Za-z]|(?<=[A-Za-z]-)[0-9])",
+    "MedicalLicenseRecognizer": r"[A-Za-z][0-9]{7}",
+    # Anchored on the rare separators, not the common hex letters: a quick scan.
+    "MacAddressRecognizer": r"[:-][0-9A-Fa-f]{2}[:-]|[.][0-9A-Fa-f]{4}[.]",
     "UuidRecognizer": r"[0-9A-Fa-f]{8}-",
     "PhoneRecognizer": r"[0-9](?:[ ().\-/+]{0,3}[0-9]){6}",
     "UsBankRecognizer": r"[0-9]{8}",
-    "UsLicenseRecognizer": r"[A-Za-z][0-9]|[0-9]{6}",
-    "UsItinRecognizer": r"[0-9]{3}",
+    "UsLicenseRecognizer": r"[0-9](?<=[A-Za-z][0-9])|[0-9]{6}",
+    "UsItinRecognizer": r"9[0-9]{2}[- ]?[5-9]",
     "UsPassportRecognizer": r"[0-9]{8}",
-    "UsSsnRecognizer": r"[0-9]{3}",
-    "NhsRecognizer": r"[0-9]{3}",
+    "UsSsnRecognizer": r"[0-9]{3}[- .]?[0-9]{2}",
+    "NhsRecognizer": r"[0-9]{3}[- ]?[0-9]{3}",
 }
 # The shortest ASCII digit run any match of a Presidio recognizer contains: one cached scan
 # of the text (`longest_digit_run`) then skips them all at once on texts without numbers.
@@ -96,6 +103,33 @@ _PRESIDIO_MIN_DIGIT_RUN: dict[str, int] = {
     "UsSsnRecognizer": 2,
     "NhsRecognizer": 3,
 }
+# The fewest ASCII digits (all runs together) any match contains: SSN and ITIN have 9, NHS
+# numbers 10, card numbers at least 13 (4 + 3 + 3 + 3 in the pattern's groups).
+_PRESIDIO_MIN_TOTAL_DIGITS: dict[str, int] = {
+    "CreditCardRecognizer": 13,
+    "UsItinRecognizer": 9,
+    "UsSsnRecognizer": 9,
+    "NhsRecognizer": 10,
+    "UsBankRecognizer": 8,
+    "UsPassportRecognizer": 8,
+    "MedicalLicenseRecognizer": 7,
+    "CryptoRecognizer": 1,  # `bc1` or a leading 1 or 3
+}
+# Literal substrings of which every match contains at least one: `in` tests, cheaper than
+# any regex, run before the prefilter.
+_REQUIRED_ANY: dict[str, tuple[str, ...]] = {
+    "EmailRecognizer": ("@",),
+    "EmailAnyTldRecognizer": ("@",),
+    "UrlRecognizer": (".",),
+    "IpRecognizer": (".", ":"),
+    "DateRecognizer": ("-", "/", "."),
+    "MacAddressRecognizer": (":", "-", "."),
+    "UuidRecognizer": ("-",),
+}
+# Recognizers whose every match contains a non-ASCII character (a Chinese province).
+_NEEDS_NON_ASCII = frozenset({"CnLicensePlateRecognizer"})
+_DIGIT_RUN = re.compile("[0-9]+")
+_GATE_CACHE_SIZE = 4096  # feature tuples remembered per Detector (a few hundred occur)
 _NEEDS_NLP_ARTIFACTS = frozenset(
     {"SpacyRecognizer", "StanzaRecognizer", "TransformersRecognizer", "GLiNERRecognizer"}
 )
@@ -160,6 +194,21 @@ class _Runner:
     context: re.Pattern[str] | None
     patterns: tuple[tuple[Any, float], ...] | None = None
     min_digit_run: int = 0  # texts whose longest ASCII digit run is shorter are skipped
+    min_total_digits: int = 0  # texts with fewer ASCII digits in all are skipped
+    required_any: tuple[str, ...] = ()  # texts containing none of these are skipped
+    # One alternation of all `patterns`: a text it finds nothing in skips the per-pattern scans.
+    union: re.Pattern[str] | None = None
+    # tdg identifier recognizers: `find` (no re-done gates) instead of `analyze`.
+    identifier: IdentifierRecognizer | None = None
+    # Every score it gives is below the threshold unless a context word lifts it: a text
+    # without any context word cannot yield a finding that survives.
+    # Set then: its context words, casefolded, as one literal alternation, searched in the
+    # casefolded text (a necessary condition for any context regex match; no lookarounds).
+    context_words: re.Pattern[str] | None = None
+    needs_non_ascii: bool = False
+    # Whether `validate_result` / `invalidate_result` are overridden (else they are no-ops).
+    validates: bool = True
+    invalidates: bool = True
 
 
 def _context_regex(words: Iterable[str]) -> re.Pattern[str] | None:
@@ -208,6 +257,12 @@ class Detector:
             pattern = _PRESIDIO_PREFILTERS.get(_name_of(recognizer))
             universal.append(self._runner(recognizer, prefilter=pattern))
         self._universal = [r for r in universal if r.entities]
+        # The cheap gates (digit counts, ASCII-only, required characters) depend on a few
+        # features of a text only: the runners passing them are cached per feature tuple.
+        self._triggers = tuple(sorted({c for r in self._universal for c in r.required_any}))
+        self._run_cap = max((r.min_digit_run for r in self._universal), default=0)
+        self._total_cap = max((r.min_total_digits for r in self._universal), default=0)
+        self._gated: dict[tuple[int | bool, ...], list[_Runner]] = {}
 
         chinese: list[_Runner] = [
             self._runner(CnPersonNameRecognizer("zh", use_hmm=thorough), prefilter=None),
@@ -232,19 +287,39 @@ class Detector:
         return [e for e in entities if e in self._wanted]
 
     def _runner(self, recognizer: EntityRecognizer, prefilter: str | None) -> _Runner:
+        name = _name_of(recognizer)
         context = None
         if not _self_scoring(recognizer):
             context = _context_regex(getattr(recognizer, "context", None) or [])
+        identifier = recognizer if isinstance(recognizer, IdentifierRecognizer) else None
+        if identifier is not None and identifier.PREFILTER:
+            prefilter = identifier.PREFILTER
+        patterns = _direct_patterns(recognizer)
         return _Runner(
             recognizer=recognizer,
             entities=self._reportable(recognizer.supported_entities),
             prefilter=re.compile(prefilter) if prefilter else None,
             context=context,
-            patterns=_direct_patterns(recognizer),
+            patterns=patterns,
             min_digit_run=int(
-                getattr(recognizer, "MIN_DIGIT_RUN", 0)
-                or _PRESIDIO_MIN_DIGIT_RUN.get(_name_of(recognizer), 0)
+                getattr(recognizer, "MIN_DIGIT_RUN", 0) or _PRESIDIO_MIN_DIGIT_RUN.get(name, 0)
             ),
+            min_total_digits=max(
+                _PRESIDIO_MIN_TOTAL_DIGITS.get(name, 0),
+                identifier._min_total_digits if identifier is not None else 0,
+                _min_digits_of(patterns),
+            ),
+            required_any=_REQUIRED_ANY.get(name, ()),
+            union=_union_of(patterns),
+            identifier=identifier,
+            needs_non_ascii=name in _NEEDS_NON_ASCII,
+            validates=_overrides(recognizer, "validate_result"),
+            invalidates=_overrides(recognizer, "invalidate_result"),
+            context_words=_literal_words(getattr(recognizer, "context", None) or [])
+            if context is not None
+            and patterns is not None
+            and _below_threshold_without_context(recognizer, patterns, self.settings)
+            else None,
         )
 
     @staticmethod
@@ -323,17 +398,46 @@ class Detector:
             self._collect(raw, unit, results)
         for unit in units:
             results = []
-            digit_run = longest_digit_run(unit.text)
-            for runner in self._universal:
-                if runner.min_digit_run > digit_run:
+            text = unit.text
+            folded = None
+            for runner in self._runners_for(text):
+                if runner.context_words is not None:
+                    folded = text.casefold() if folded is None else folded
+                    if runner.context_words.search(folded) is None:
+                        continue
+                prefilter = runner.prefilter
+                if prefilter is not None and prefilter.search(text) is None:
                     continue
-                results.extend(self._run(runner, unit.text))
+                results.extend(self._run(runner, text))
             if "zh" in unit.languages:
                 for runner in self._chinese:
-                    results.extend(self._run(runner, unit.text))
-            self._collect(raw, unit, results)
+                    if runner.prefilter is None or runner.prefilter.search(text):
+                        results.extend(self._run(runner, text))
+            if results:
+                self._collect(raw, unit, results)
 
         return [self._finish(view, spans) for view, spans in zip(views, raw, strict=True)]
+
+    def _runners_for(self, text: str) -> list[_Runner]:
+        """The universal runners whose digit, character and ASCII gates `text` passes."""
+        runs = _DIGIT_RUN.findall(text)
+        longest = min(max(map(len, runs), default=0), self._run_cap)
+        total = min(sum(map(len, runs)), self._total_cap)
+        key = (longest, total, text.isascii(), *(c in text for c in self._triggers))
+        runners = self._gated.get(key)
+        if runners is None:
+            present = {c for c, there in zip(self._triggers, key[3:], strict=True) if there}
+            runners = [
+                r
+                for r in self._universal
+                if r.min_digit_run <= longest
+                and r.min_total_digits <= total
+                and not (key[2] and r.needs_non_ascii)
+                and (not r.required_any or present.intersection(r.required_any))
+            ]
+            if len(self._gated) < _GATE_CACHE_SIZE:
+                self._gated[key] = runners
+        return runners
 
     def _chunks(self, text: str) -> list[tuple[int, str]]:
         size = self.settings.max_chunk_chars
@@ -369,10 +473,13 @@ class Detector:
         return out
 
     def _run(self, runner: _Runner, text: str) -> list[RecognizerResult]:
-        if runner.prefilter is not None and runner.prefilter.search(text) is None:
+        """Results of one runner whose prefilter `text` passed (callers check it)."""
+        if runner.union is not None and runner.union.search(text) is None:
             return []
         if runner.patterns is not None:
             results = _run_patterns(runner, text)
+        elif runner.identifier is not None:
+            results = runner.identifier.find(text)
         else:
             results = runner.recognizer.analyze(
                 text,
@@ -456,6 +563,58 @@ def _direct_patterns(recognizer: EntityRecognizer) -> tuple[tuple[Any, float], .
     return tuple(compiled)
 
 
+def _literal_words(words: Iterable[str]) -> re.Pattern[str] | None:
+    folded = sorted({w.casefold() for w in words if w}, key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, folded))) if folded else None
+
+
+def _overrides(recognizer: EntityRecognizer, hook: str) -> bool:
+    """False when `hook` is PatternRecognizer's own (which accepts everything)."""
+    from presidio_analyzer import PatternRecognizer
+
+    return getattr(type(recognizer), hook, None) is not getattr(PatternRecognizer, hook)
+
+
+def _below_threshold_without_context(
+    recognizer: EntityRecognizer,
+    patterns: tuple[tuple[Any, float], ...],
+    settings: DetectionSettings,
+) -> bool:
+    """True when no pattern scores the threshold and no validation hook can raise a score."""
+    from presidio_analyzer import PatternRecognizer
+
+    hook = getattr(type(recognizer), "validate_result", None)
+    if hook is not PatternRecognizer.validate_result:
+        return False
+    return max(score for _, score in patterns) < settings.score_threshold
+
+
+def _min_digits_of(patterns: tuple[tuple[Any, float], ...] | None) -> int:
+    if not patterns:
+        return 0
+    return min(min_ascii_digits(p.pattern, p.flags) for p, _ in patterns)
+
+
+def _union_of(patterns: tuple[tuple[Any, float], ...] | None) -> re.Pattern[str] | None:
+    """One regex matching wherever any of several `re` patterns matches (None: not worth it).
+
+    Patterns with back-references or inline global flags cannot be joined; one pattern is
+    its own union.
+    """
+    if not patterns or len(patterns) < 2:
+        return None
+    compiled = [p for p, _ in patterns]
+    if not all(isinstance(p, re.Pattern) for p in compiled):
+        return None
+    flags = compiled[0].flags
+    if any(p.flags != flags or re.search(r"\\[1-9]|\(\?[a-zA-Z]+\)", p.pattern) for p in compiled):
+        return None
+    try:
+        return re.compile("|".join(f"(?:{p.pattern})" for p in compiled), flags)
+    except re.error:
+        return None
+
+
 def _run_patterns(runner: _Runner, text: str) -> list[RecognizerResult]:
     """What `PatternRecognizer.analyze` returns, minus explanations (scores and hooks equal)."""
     recognizer: Any = runner.recognizer
@@ -468,13 +627,12 @@ def _run_patterns(runner: _Runner, text: str) -> list[RecognizerResult]:
             start, end = match.span()
             if start == end:
                 continue
-            value = text[start:end]
             score = base_score
-            valid = recognizer.validate_result(value)
-            if valid is not None:
-                score = EntityRecognizer.MAX_SCORE if valid else EntityRecognizer.MIN_SCORE
-            invalid = recognizer.invalidate_result(value)
-            if invalid:
+            if runner.validates:
+                valid = recognizer.validate_result(text[start:end])
+                if valid is not None:
+                    score = EntityRecognizer.MAX_SCORE if valid else EntityRecognizer.MIN_SCORE
+            if runner.invalidates and recognizer.invalidate_result(text[start:end]):
                 score = EntityRecognizer.MIN_SCORE
             if score > EntityRecognizer.MIN_SCORE:
                 results.append(

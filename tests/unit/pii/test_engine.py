@@ -135,3 +135,44 @@ def test_fast_profile_finds_phones_without_libphonenumber(fast: Detector) -> Non
     assert ("(212) 555-0199", "PHONE_NUMBER") in result
     assert ("+44 (0)20 7946 0958", "PHONE_NUMBER") in result
     assert not any(value == "2024-03-15" for value, kind in result if kind == "PHONE_NUMBER")
+
+
+@pytest.mark.parametrize(
+    ("pattern", "digits"),
+    [
+        (r"(?<![0-9])[0-9]{4}(?:[ -]?[0-9]{4}){3}", 16),
+        (r"(?:\(0[1-9]{2}\)|[0-9]{3}-)[0-9]{7,8}", 10),
+        (r"[A-Z][0-9]{3}|[0-9]{2}", 2),
+        (r"\d{9}", 0),  # \d also matches non-ASCII digits: no bound
+        (r"(?:1[ .-]?)?[2-9][0-9]{2}", 3),
+    ],
+)
+def test_min_ascii_digits_is_a_lower_bound(pattern: str, digits: int) -> None:
+    from tdg.transforms.pii.recognizers.base import min_ascii_digits
+
+    assert min_ascii_digits(pattern) == digits
+
+
+def test_fast_profile_prefilters_keep_what_the_patterns_find(fast: Detector) -> None:
+    cases = {
+        "The server at 10.20.30.40 rebooted.": ("10.20.30.40", "IP_ADDRESS"),
+        "Link-local fe80::1ff:fe23:4567:890a answered.": ("fe80::1ff:fe23:4567:890a", "IP_ADDRESS"),
+        "Signed on 03/15/1990 in Ohio.": ("03/15/1990", "DATE_TIME"),
+        "Valid from 15.03.2024 onwards.": ("15.03.2024", "DATE_TIME"),
+        "Due 12-MAR-2024 at noon.": ("12-MAR-2024", "DATE_TIME"),
+        "SSN 536-22-8451 on file.": ("536-22-8451", "US_SSN"),
+        "Wire to DE89370400440532013000 today.": ("DE89370400440532013000", "IBAN_CODE"),
+        "Device 00:1a:2b:3c:4d:5e joined.": ("00:1a:2b:3c:4d:5e", "MAC_ADDRESS"),
+        "Call +44 20 7946 0958 now.": ("+44 20 7946 0958", "PHONE_NUMBER"),
+        "Driver license number A1234567 expired.": ("A1234567", "US_DRIVER_LICENSE"),
+    }
+    for text, expected in cases.items():
+        assert expected in found(text, fast.detect(text, "en")), text
+
+
+def test_low_scoring_patterns_need_a_context_word(fast: Detector) -> None:
+    # US_BANK_NUMBER patterns score below the threshold: only a context word lifts them.
+    with_word = "bank account 123456789012"
+    without = "reference 123456789012"
+    assert any(f.entity_type == "US_BANK_NUMBER" for f in fast.detect(with_word, "en"))
+    assert not any(f.entity_type == "US_BANK_NUMBER" for f in fast.detect(without, "en"))

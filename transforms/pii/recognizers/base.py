@@ -16,6 +16,7 @@ lemma enhancer does not boost it a second time.
 
 from __future__ import annotations
 
+import importlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -51,6 +52,56 @@ class _LongestDigitRun:
 longest_digit_run = _LongestDigitRun()
 
 
+def min_ascii_digits(pattern: str, flags: int = 0) -> int:
+    """The fewest ASCII digits any match of `pattern` contains (0 when unsure).
+
+    Counted on the parsed regex: a literal digit or a class of digits only is one digit,
+    repeats multiply, alternatives take their minimum, lookarounds count nothing. `\\d` counts
+    nothing (it also matches non-ASCII digits), so this is a safe lower bound.
+    """
+    try:
+        sre_constants: Any = importlib.import_module("re._constants")
+        sre_parse: Any = importlib.import_module("re._parser")
+        parsed = sre_parse.parse(pattern, flags)
+    except Exception:  # a `regex`-only pattern, or a future `re` without these modules
+        return 0
+
+    def is_digit_class(items: Any) -> bool:
+        if not items:
+            return False
+        for op, arg in items:
+            if op is sre_constants.LITERAL and 48 <= arg <= 57:
+                continue
+            if op is sre_constants.RANGE and arg[0] >= 48 and arg[1] <= 57:
+                continue
+            return False
+        return True
+
+    def count(items: Any) -> int:
+        total = 0
+        for op, arg in items:
+            if op is sre_constants.LITERAL:
+                total += 1 if 48 <= arg <= 57 else 0
+            elif op is sre_constants.IN:
+                total += 1 if is_digit_class(arg) else 0
+            elif op in (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT):
+                total += arg[0] * count(arg[2])
+            elif op is sre_constants.SUBPATTERN:
+                total += count(arg[3])
+            elif op is sre_constants.BRANCH:
+                total += min(count(branch) for branch in arg[1])
+            elif op is getattr(sre_constants, "ATOMIC_GROUP", None):
+                total += count(arg)
+            elif op is getattr(sre_constants, "POSSESSIVE_REPEAT", None):
+                total += arg[0] * count(arg[2])
+        return total
+
+    try:
+        return count(parsed)
+    except Exception:  # an opcode shape not foreseen: no bound
+        return 0
+
+
 def compact(candidate: str) -> str:
     """Candidate without group separators, upper-cased: what check characters are computed on."""
     return candidate.translate(_SEPARATORS).upper()
@@ -84,7 +135,8 @@ class IdentifierRecognizer(PatternRecognizer):
     - `PATTERNS`: `CandidatePattern`s (regexes over the view, with digit-boundary lookarounds);
     - `CONTEXT`: Chinese and English context words;
     - `MIN_DIGIT_RUN`: the shortest ASCII digit run any candidate contains (texts without one
-      are skipped cheaply), and/or `PREFILTER`, a regex that must occur for a candidate to exist;
+      are skipped cheaply), `MIN_TOTAL_DIGITS`: the fewest ASCII digits any reported candidate
+      has, and/or `PREFILTER`, a regex that must occur for a candidate to exist;
     - optionally `validate_candidate(compact) -> bool | None` (None: nothing to check), and
       `CONTEXT_BOOST`, `INVALID_WITH_CONTEXT_SCORE`, `CONTEXT_BEFORE`, `CONTEXT_AFTER`.
     """
@@ -93,6 +145,7 @@ class IdentifierRecognizer(PatternRecognizer):
     PATTERNS: ClassVar[tuple[CandidatePattern, ...]]
     CONTEXT: ClassVar[tuple[str, ...]]
     MIN_DIGIT_RUN: ClassVar[int] = 0
+    MIN_TOTAL_DIGITS: ClassVar[int] = 0
     PREFILTER: ClassVar[str | None] = None
     CONTEXT_BOOST: ClassVar[float] = 0.35
     INVALID_WITH_CONTEXT_SCORE: ClassVar[float] = 0.4
@@ -103,6 +156,7 @@ class IdentifierRecognizer(PatternRecognizer):
     _compiled: ClassVar[tuple[tuple[CandidatePattern, re.Pattern[str]], ...]]
     _prefilter: ClassVar[re.Pattern[str] | None]
     _context: ClassVar[re.Pattern[str]]
+    _min_total_digits: ClassVar[int]  # MIN_TOTAL_DIGITS, or what the patterns imply if more
 
     def __init__(self, supported_language: str = "zh") -> None:
         cls = type(self)
@@ -110,6 +164,9 @@ class IdentifierRecognizer(PatternRecognizer):
             cls._compiled = tuple((p, re.compile(p.regex)) for p in cls.PATTERNS)
             cls._prefilter = re.compile(cls.PREFILTER) if cls.PREFILTER else None
             cls._context = context_regex(cls.CONTEXT)
+            cls._min_total_digits = max(
+                cls.MIN_TOTAL_DIGITS, min(min_ascii_digits(p.regex) for p in cls.PATTERNS)
+            )
         super().__init__(
             supported_entity=cls.ENTITY,
             name=cls.__name__,
@@ -159,10 +216,22 @@ class IdentifierRecognizer(PatternRecognizer):
             return []
         if self.MIN_DIGIT_RUN and longest_digit_run(text) < self.MIN_DIGIT_RUN:
             return []
+        if self._min_total_digits and sum(map(len, _DIGIT_RUN.findall(text))) < (
+            self._min_total_digits
+        ):
+            return []
         if self._prefilter is not None and self._prefilter.search(text) is None:
             return []
+        return self.find(text)
+
+    def patterns_for(self, text: str) -> Sequence[tuple[CandidatePattern, re.Pattern[str]]]:
+        """The compiled patterns worth running on `text` (a subclass may skip hopeless ones)."""
+        return self._compiled
+
+    def find(self, text: str) -> list[RecognizerResult]:
+        """`analyze` without the entity check and prefilters: for callers that applied them."""
         results: list[RecognizerResult] = []
-        for pattern, regex in self._compiled:
+        for pattern, regex in self.patterns_for(text):
             for match in regex.finditer(text):
                 score = self.score_candidate(text, match, pattern)
                 if score <= 0.0:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from tdg.transforms.pii.recognizers.base import CandidatePattern, IdentifierRecognizer
 from tdg.transforms.pii.recognizers.cn_mobile import PHONE_CONTEXT
@@ -71,20 +72,41 @@ class IntlPhoneRecognizer(IdentifierRecognizer):
         "landline",
     )
     MIN_DIGIT_RUN = 2
+    MIN_TOTAL_DIGITS = MIN_DIGITS
     PREFILTER = r"[0-9][ .()-]{0,2}[0-9]{2}"
 
     def validate_candidate(self, compact_candidate: str) -> bool | None:
         digits = sum(c.isdigit() for c in compact_candidate.split("X", 1)[0])
         return MIN_DIGITS <= digits <= MAX_DIGITS
 
+    def __init__(self, supported_language: str = "zh") -> None:
+        super().__init__(supported_language)
+        # Any context word anywhere in the casefolded text: one literal alternation, no
+        # lookarounds, so `re` scans it quickly.
+        words = sorted({w.casefold() for w in self.CONTEXT}, key=len, reverse=True)
+        self._any_context_word = re.compile("|".join(map(re.escape, words)))
+
+    def patterns_for(self, text: str) -> Sequence[tuple[CandidatePattern, re.Pattern[str]]]:
+        """Skips the `+` pattern without a `+`, and grouped digits without any phone word."""
+        plus = "+" in text
+        worded = self._any_context_word.search(text.casefold()) is not None
+        if plus and worded:
+            return self._compiled
+        return [
+            (pattern, regex)
+            for pattern, regex in self._compiled
+            if (plus or pattern.name != "intl_phone_plus_v1")
+            and (worded or pattern.name != "grouped_phone_v1")
+        ]
+
     def score_candidate(self, text: str, match: re.Match[str], pattern: CandidatePattern) -> float:
+        context = self.has_context(text, match.start(), match.end())
+        if pattern.name == "grouped_phone_v1" and not context:
+            return 0.0  # digit groups without a phone word are as likely an order number
         if _DATE_SHAPE.fullmatch(match.group()):
             return 0.0
         if not self.validate_candidate(compact(match.group())):
             return 0.0
-        context = self.has_context(text, match.start(), match.end())
-        if pattern.name == "grouped_phone_v1" and not context:
-            return 0.0  # digit groups without a phone word are as likely an order number
         score = pattern.score + (self.CONTEXT_BOOST if context else 0.0)
         return min(1.0, score)
 
