@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from pathlib import Path
 
 import apache_beam as beam
@@ -21,30 +20,15 @@ from tdg.transforms.dataset_metrics import (
     record_facts,
     residual_identifier_types,
 )
-from tdg.transforms.records import Quarantined, Record, make_record_id, sha256_text
+from tdg.transforms.records import Quarantined, Record
+from tests.record_factory import synthetic_record
 
 
 def make_record(
     i: int, text: str | None = None, source: str = "src_a", **changes: object
 ) -> Record:
     body = text if text is not None else f"第{i}条样例文本，讲的是天气和河流。"
-    digest = sha256_text(body)
-    record = Record(
-        record_id=make_record_id(source, None, i),
-        text=body,
-        source_id=source,
-        source_uri=f"file:///corpus/{source}.jsonl",
-        source_offset=i,
-        source_kind="open_dataset",
-        licence="CC-BY-4.0",
-        content_sha256=digest,
-        output_sha256=digest,
-        ingested_at=datetime(2025, 1, 1, tzinfo=UTC),
-        run_id="run-test",
-        pipeline_version="0.1.0",
-        config_sha256="0" * 64,
-        language="zh",
-    )
+    record = synthetic_record(i, source, body)
     for key, value in changes.items():
         setattr(record, key, value)
     return record

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import socket
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -35,9 +34,9 @@ from tdg.transforms.records import (
     BasisEvidence,
     Quarantined,
     Record,
-    make_record_id,
     sha256_text,
 )
+from tests.record_factory import synthetic_record
 
 MOBILE = "13812345678"
 RESIDENT_ID = "11010519491231002X"
@@ -60,23 +59,7 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 def make_record(i: int, source: str, language: str, text: str | None = None) -> Record:
     body = text if text is not None else f"{source} 第{i}条：今天的河流水位正常，天气晴。"
-    digest = sha256_text(body)
-    record = Record(
-        record_id=make_record_id(source, None, i),
-        text=body,
-        source_id=source,
-        source_uri=f"file:///corpus/{source}.jsonl",
-        source_offset=i,
-        source_kind="open_dataset",
-        licence="CC-BY-4.0",
-        content_sha256=digest,
-        output_sha256=digest,
-        ingested_at=datetime(2025, 1, 1, tzinfo=UTC),
-        run_id="run-test",
-        pipeline_version="0.1.0",
-        config_sha256="0" * 64,
-        language=language,
-    )
+    record = synthetic_record(i, source, body, language)
     if i % 3 == 0:  # some records were de-identified under consent
         record.pii_status = PII_DEIDENTIFIED
         record.legal_basis = "consent"
