@@ -46,3 +46,10 @@ def keys_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     init_keys(directory)
     monkeypatch.setenv("TDG_KEYS", str(directory))
     return directory
+
+
+@pytest.fixture
+def postgres_url() -> str:
+    from tests.postgres import require_postgres_url
+
+    return require_postgres_url()

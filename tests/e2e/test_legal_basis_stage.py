@@ -7,11 +7,9 @@ import csv
 import dataclasses
 import importlib.util
 import json
-import os
 import pickle
 import shutil
 import tempfile
-import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -30,6 +28,7 @@ from tdg.transforms.legal_basis_stage import (
 )
 from tdg.transforms.policy import Policy
 from tdg.transforms.records import PiiEntry, Quarantined, Record
+from tests.postgres import sample_consents_in_postgres
 
 pytestmark = pytest.mark.e2e
 
@@ -336,36 +335,11 @@ def test_sample_expectations_are_current(sample: dict[str, Any]) -> None:
     assert built["expected"] == sample["expected"]
 
 
-@pytest.fixture
-def postgres_url() -> str:
-    """The test server's URL; skipped without one, except in CI where it must exist."""
-    url = os.environ.get("TDG_TEST_POSTGRES_URL")
-    if not url:
-        if os.environ.get("CI"):
-            pytest.fail("CI is set but TDG_TEST_POSTGRES_URL is not: run .ci/postgres.sh")
-        pytest.skip("TDG_TEST_POSTGRES_URL is unset (start one with .ci/postgres.sh)")
-    return url
-
-
 @pytest.mark.postgres
 def test_sample_registry_in_postgres(sample: dict[str, Any], postgres_url: str) -> None:
-    import sqlalchemy as sa
-
-    src = sa.create_engine(f"sqlite:///{REPO / 'samples' / 'registry' / 'consents.sqlite'}")
-    with src.connect() as conn:
-        result = conn.execute(sa.text("SELECT * FROM consents"))
-        columns, rows = list(result.keys()), [dict(r) for r in result.mappings()]
-    src.dispose()
-    table = f"sample_consents_{uuid.uuid4().hex[:8]}"
-    dst = sa.create_engine(postgres_url)
-    md = sa.MetaData()
-    t = sa.Table(table, md, *(sa.Column(c, sa.Text) for c in columns))
-    md.create_all(dst)
+    table, drop = sample_consents_in_postgres(postgres_url)
     try:
-        with dst.begin() as conn:
-            conn.execute(t.insert(), rows)
         consents = {"sqlalchemy_url": postgres_url, "table": table, "partitions": 4}
         run_sample(sample, sample_settings(consents))
     finally:
-        md.drop_all(dst)
-        dst.dispose()
+        drop()

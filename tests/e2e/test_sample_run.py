@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import os
 import re
 import sys
 import unicodedata
@@ -21,6 +20,7 @@ from tdg.pipelines.verify import verify_certificate
 from tdg.transforms.consent_registry import SqlRegistry
 from tdg.transforms.keys import KeyRing, init_keys
 from tdg.transforms.records import make_record_id
+from tests.postgres import require_postgres_url, sample_consents_in_postgres
 
 pytestmark = pytest.mark.e2e
 
@@ -35,27 +35,6 @@ def keys(tmp_path_factory: pytest.TempPathFactory) -> KeyRing:
     return KeyRing(str(directory))
 
 
-def consents_in_postgres(url: str) -> tuple[str, Any]:
-    """The sample's consent table copied into a fresh PostgreSQL table."""
-    import uuid
-
-    import sqlalchemy as sa
-
-    src = sa.create_engine(f"sqlite:///{REPO / 'samples' / 'registry' / 'consents.sqlite'}")
-    with src.connect() as conn:
-        result = conn.execute(sa.text("SELECT * FROM consents"))
-        columns, data = list(result.keys()), [dict(r) for r in result.mappings()]
-    src.dispose()
-    table_name = f"sample_consents_{uuid.uuid4().hex[:8]}"
-    engine = sa.create_engine(url)
-    metadata = sa.MetaData()
-    table = sa.Table(table_name, metadata, *(sa.Column(c, sa.Text) for c in columns))
-    metadata.create_all(engine)
-    with engine.begin() as conn:
-        conn.execute(table.insert(), data)
-    return table_name, (metadata, engine)
-
-
 @pytest.fixture(
     scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 )
@@ -66,12 +45,8 @@ def run(
     loaded = load_config(REPO / "configs" / "sample.yaml")
     cleanup = None
     if request.param == "postgres":
-        url = os.environ.get("TDG_TEST_POSTGRES_URL")
-        if not url:
-            if os.environ.get("CI"):
-                pytest.fail("CI is set but TDG_TEST_POSTGRES_URL is not: run .ci/postgres.sh")
-            pytest.skip("TDG_TEST_POSTGRES_URL is unset (start one with .ci/postgres.sh)")
-        table, cleanup = consents_in_postgres(url)
+        url = require_postgres_url()
+        table, cleanup = sample_consents_in_postgres(url)
         registry = loaded.config.legal_basis.registry.model_copy(
             update={"consents": SqlRegistry(sqlalchemy_url=url, table=table)}
         )
@@ -82,9 +57,7 @@ def run(
     out = tmp_path_factory.mktemp(f"out-{request.param}")
     yield run_certify(loaded, output_root=str(out), progress=False, keys=keys)
     if cleanup:
-        metadata, engine = cleanup
-        metadata.drop_all(engine)
-        engine.dispose()
+        cleanup()
 
 
 def rows(version_dir: str, kind: str, columns: list[str] | None = None) -> list[dict[str, Any]]:

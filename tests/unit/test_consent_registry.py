@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import uuid
-from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -274,17 +272,6 @@ def test_sql_missing_table_or_column_is_a_user_error(tmp_path: Path) -> None:
         run_read("consents", SqlRegistry(sqlalchemy_url=url, table="absent"))
     with pytest.raises(UserError, match=r"missing column\(s\) consent_type, granted_at"):
         run_read("consents", SqlRegistry(sqlalchemy_url=url, table="other"))
-
-
-@pytest.fixture
-def postgres_url() -> Iterator[str]:
-    """The test server's URL; skipped without one, except in CI where it must exist."""
-    url = os.environ.get("TDG_TEST_POSTGRES_URL")
-    if not url:
-        if os.environ.get("CI"):
-            pytest.fail("CI is set but TDG_TEST_POSTGRES_URL is not: run .ci/postgres.sh")
-        pytest.skip("TDG_TEST_POSTGRES_URL is unset (start one with .ci/postgres.sh)")
-    yield url
 
 
 @pytest.mark.postgres
