@@ -299,7 +299,7 @@ def run_certify(
 ) -> RunResult:
     cfg = loaded.config
     root = output_root or loaded.resolve(cfg.output.root)
-    if "://" not in root:
+    if is_local(root):
         root = str(Path(root).resolve())
     plan = plan_run(loaded, keys or KeyRing.default(), root)
     check_keys(plan)
