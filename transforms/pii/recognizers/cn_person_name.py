@@ -10,7 +10,7 @@ import tempfile
 import threading
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import Any, Literal
 
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 
@@ -328,6 +328,59 @@ def _transliteration_pattern() -> re.Pattern[str]:
     return re.compile(rf"[{chars}]{{2,}}(?:[·•・][{chars}]{{2,}})+|[{chars}]{{3,}}")
 
 
+_CJK_RUN = re.compile(f"[{_CJK}]+")
+
+
+def forward_maximum_match(
+    text: str, freq: dict[str, int], total: int
+) -> tuple[list[str], list[int]]:
+    """Tokens of `text` by forward maximum matching against jieba's dictionary, and their starts.
+
+    Each CJK run is cut greedily into the longest dictionary word (up to four characters)
+    at each position; everything between CJK runs is one token. jieba has no such mode, and
+    its own segmentation (a DAG of every dictionary word, then dynamic programming over word
+    probabilities) costs about six times more in Python; on names the two differ little
+    (measured in the README), so the fast profile uses this. `freq` is jieba's prefix
+    dictionary: every prefix of a word is a key (frequency 0 when it is not itself a word),
+    so a missing two-character prefix ends the search at one character; `total` is the sum
+    of its frequencies.
+    """
+    tokens: list[str] = []
+    starts: list[int] = []
+    get = freq.get
+    position = 0
+    for match in _CJK_RUN.finditer(text):
+        base, stop = match.span()
+        if base > position:
+            tokens.append(text[position:base])
+            starts.append(position)
+        run = match.group()
+        i = 0
+        n = stop - base
+        while i < n:
+            length = 1
+            pair = get(run[i : i + 2]) if i + 1 < n else None
+            if pair is not None:
+                # A two-character word wins over its two characters only when jieba's own
+                # unigram model prefers it (f(ab) * total > f(a) * f(b)): 罗|建|在 rather
+                # than 罗|建在, while 现在 stays a word.
+                if pair and pair * total > get(run[i], 1) * get(run[i + 1], 1):
+                    length = 2
+                if get(run[i : i + 3]) is not None:
+                    if get(run[i : i + 3]):
+                        length = 3
+                    if get(run[i : i + 4]):
+                        length = 4
+            tokens.append(run[i : i + length])
+            starts.append(base + i)
+            i += length
+        position = stop
+    if position < len(text):
+        tokens.append(text[position:])
+        starts.append(position)
+    return tokens, starts
+
+
 # --- the recognizer ------------------------------------------------------------------------
 
 
@@ -362,6 +415,10 @@ class CnPersonNameRecognizer(EntityRecognizer):
     (`cn_transliteration_chars.txt`) on word boundaries without place, brand or common
     words inside (0.5). A handle scores 0.5. `use_tagger` is kept for compatibility and means
     `use_hmm`.
+
+    `segmentation="jieba"` (thorough) segments with jieba's dictionary segmenter;
+    `segmentation="fmm"` (fast) with forward maximum matching against the same dictionary,
+    about three times faster overall for nearly the same names; `fmm` implies no HMM.
     """
 
     def __init__(
@@ -370,8 +427,12 @@ class CnPersonNameRecognizer(EntityRecognizer):
         use_tagger: bool = True,
         use_hmm: bool | None = None,
         include_handles: bool = True,
+        segmentation: Literal["jieba", "fmm"] = "jieba",
     ) -> None:
-        self.use_hmm = use_tagger if use_hmm is None else use_hmm
+        if segmentation not in ("jieba", "fmm"):
+            raise ValueError(f"segmentation must be 'jieba' or 'fmm', not {segmentation!r}")
+        self.segmentation = segmentation
+        self.use_hmm = (use_tagger if use_hmm is None else use_hmm) and segmentation == "jieba"
         self.include_handles = include_handles
         super().__init__(
             supported_entities=[ENTITY],
@@ -405,8 +466,11 @@ class CnPersonNameRecognizer(EntityRecognizer):
         return self._results(spans)
 
     def segment(self, text: str, hmm: bool = False) -> tuple[list[str], list[int]]:
-        """jieba's dictionary segmentation of `text` and each token's start offset."""
+        """jieba's dictionary segmentation of `text` (or forward maximum matching with
+        `segmentation="fmm"`) and each token's start offset."""
         tokenizer, _ = segmenter()
+        if self.segmentation == "fmm" and not hmm:
+            return forward_maximum_match(text, tokenizer.FREQ, tokenizer.total)
         tokens: list[str] = tokenizer.lcut(text, HMM=hmm)
         starts = []
         position = 0
