@@ -265,12 +265,7 @@ class Detector:
         self._gated: dict[tuple[int | bool, ...], list[_Runner]] = {}
 
         chinese: list[_Runner] = [
-            self._runner(
-                CnPersonNameRecognizer(
-                    "zh", use_hmm=thorough, segmentation="jieba" if thorough else "fmm"
-                ),
-                prefilter=None,
-            ),
+            self._runner(CnPersonNameRecognizer("zh", use_hmm=thorough), prefilter=None),
             self._runner(CnAddressRecognizer("zh"), prefilter=None),
         ]
         self._chinese = [r for r in chinese if r.entities]
