@@ -553,8 +553,18 @@ class CnPersonNameRecognizer(EntityRecognizer):
             if not ("\u3400" <= first <= "\u9fff"):
                 i += 1
                 continue
-            start = starts[i]
             length = len(token)
+            if (
+                length >= 2
+                and freq.get(token, 0) > 0
+                and tags.get(token) not in PERSON_TAGS
+                and token[0] != token[1]
+                and token not in table
+            ):
+                # An ordinary dictionary word (most tokens): no rule below can use it.
+                i += 1
+                continue
+            start = starts[i]
             head = token[:2] if length >= 2 and token[:2] in table else first
             tier = table.get(head)
             if token in "小阿老" and i + 1 < count:
