@@ -14,19 +14,32 @@ _CJK = "\u3400-\u4dbf\u4e00-\u9fff"
 # usually come right before an address (我住在..., 寄到..., 位于...).
 _STOP = "我你他她它们在住于到位是的从去来址了和与及或把被给对向寄送往自家请将已就都也还要想"
 _NAME_CHAR = f"(?:(?![{_STOP}])[{_CJK}])"
-_NUMBER = "[0-9一二三四五六七八九十百千零〇两]+"
+_NUMERALS = "0-9一二三四五六七八九十百千零〇两"
+_NUMBER = f"[{_NUMERALS}]+"
+_DIVISION_SUFFIXES = (
+    "特别行政区", "自治区", "自治州", "自治县", "开发区", "新区", "工业园区", "工业园",
+    "地区", "街道", "社区", "省", "市", "盟", "区", "县", "旗", "镇", "乡", "村",
+)  # fmt: skip
+_ROAD_SUFFIXES = ("大道", "大街", "胡同", "路", "街", "巷", "弄", "道")
+_MAX_NAME_CHARS = 8  # a road's name; a division's is at most 7
 
-_DIVISION = (
-    rf"{_NAME_CHAR}{{1,7}}?(?:特别行政区|自治区|自治州|自治县|开发区|新区|工业园区|工业园|"
-    r"地区|街道|社区|省|市|盟|区|县|旗|镇|乡|村)"
-)
-_ROAD = rf"{_NAME_CHAR}{{1,8}}?(?:大道|大街|胡同|路|街|巷|弄|道)(?:{_NUMBER}[段巷弄])?"
-_UNIT = rf"(?:{_NUMBER}|[A-Za-z][0-9]*)(?:号院|号楼|号|栋|幢|座|楼|层|单元|室|房|户)"
+_DIVISION = rf"{_NAME_CHAR}{{1,7}}?(?:{'|'.join(_DIVISION_SUFFIXES)})"
+_ROAD = rf"{_NAME_CHAR}{{1,{_MAX_NAME_CHARS}}}?(?:{'|'.join(_ROAD_SUFFIXES)})(?:{_NUMBER}[段巷弄])?"
+_UNIT = rf"[-－]?(?:{_NUMBER}|[A-Za-z][0-9]*)(?:号院|号楼|号|栋|幢|座|楼|层|单元|室|房|户)"
 
+# Divisions, then a road, then units; each part optional, but not all three absent. Written as
+# three alternatives (divisions first / road first / units only), so no match is empty:
+# `finditer` over a pattern that can match empty yields an empty match at nearly every
+# character, one Python-level iteration each. The greedy path from each start is the same, so
+# the non-empty matches are too. The lookahead is a necessary condition for any alternative (a
+# unit's first character, or a division or road suffix after 1 to 8 name characters): most
+# positions fail after that one cheap test.
+_SUFFIX_FIRST_CHARS = "".join(sorted({s[0] for s in _DIVISION_SUFFIXES + _ROAD_SUFFIXES}))
 _ADDRESS = re.compile(
-    rf"(?P<divisions>(?:{_DIVISION}){{0,5}})"
-    rf"(?P<road>{_ROAD})?"
-    rf"(?P<units>(?:[-－]?{_UNIT}){{0,5}})"
+    rf"(?=[-－{_NUMERALS}A-Za-z]|[^\n]{{1,{_MAX_NAME_CHARS}}}[{_SUFFIX_FIRST_CHARS}])"
+    rf"(?:(?P<divisions>(?:{_DIVISION}){{1,5}})(?P<road>{_ROAD})?(?P<units>(?:{_UNIT}){{0,5}})"
+    rf"|(?P<road_first>{_ROAD})(?P<units_after_road>(?:{_UNIT}){{0,5}})"
+    rf"|(?P<units_only>(?:{_UNIT}){{1,5}}))"
 )
 _PREFILTER = re.compile("[省市区县旗镇乡村路街巷弄道号栋幢室]")
 _DIVISION_RE = re.compile(_DIVISION)
@@ -88,9 +101,12 @@ class CnAddressRecognizer(EntityRecognizer):
             return []
         results: list[RecognizerResult] = []
         for match in _ADDRESS.finditer(text):
-            if match.end() == match.start():
-                continue
-            score = _score(match["divisions"], match["road"] or "", match["units"])
+            divisions, road, units, road_first, units_after_road, units_only = match.groups()
+            score = _score(
+                divisions or "",
+                road or road_first or "",
+                units or units_after_road or units_only or "",
+            )
             if score <= 0.0:
                 continue
             results.append(
