@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -28,7 +29,12 @@ from tdg.transforms.pii.detection_settings import DetectionSettings
 from tdg.transforms.pii.language import route_languages
 from tdg.transforms.pii.normalized_view import NormalizedView
 from tdg.transforms.pii.recognizers import build_recognizers
-from tdg.transforms.pii.recognizers.base import IdentifierRecognizer, min_ascii_digits
+from tdg.transforms.pii.recognizers.base import (
+    IdentifierRecognizer,
+    first_character_gate,
+    first_characters,
+    min_ascii_digits,
+)
 from tdg.transforms.pii.recognizers.cn_address import CnAddressRecognizer
 from tdg.transforms.pii.recognizers.cn_person_name import CnPersonNameRecognizer
 from tdg.transforms.pii.recognizers.intl_phone import IntlPhoneRecognizer
@@ -61,27 +67,31 @@ MIN_SCORE_WITH_CONTEXT = 0.4
 
 # Necessary conditions for any match of a Presidio recognizer (cheap to test, so records
 # without digits, '@' or dots skip most regexes). Recognizers not listed always run. Where
-# they can, they start at a digit or separator and look behind: `re` then scans quickly for
-# that character instead of trying a letter class at every position.
+# they can, they start with one character class (alternatives go after it, lookbehinds
+# after the character): `re` then scans quickly for that class instead of trying every
+# alternative at every position.
 _PRESIDIO_PREFILTERS: dict[str, str] = {
     "EmailRecognizer": "@",
     "UrlRecognizer": r"[.][A-Za-z]",
     # An IPv4 dotted quad, or an IPv6 `::` or hex-colon-hex (every alternative has one).
     "IpRecognizer": r"[.](?<=[0-9][.])[0-9]{1,3}[.][0-9]|:(?::|(?<=[0-9A-Fa-f]:)[0-9A-Fa-f])",
     "CreditCardRecognizer": r"[0-9]{4}[ -]?[0-9]{3}",
-    "IbanRecognizer": r"[0-9]{2}(?<=[A-Za-z]{2}[0-9]{2})",
-    "CryptoRecognizer": r"[13][A-Za-z0-9]{25}|bc1",
+    # Country code and check digits, then two groups of four letters or digits (Presidio
+    # matches IBANs ignoring case: [A-Z] then also takes the four non-ASCII letters below).
+    "IbanRecognizer": r"[0-9]{2}(?<=[A-Za-z]{2}[0-9]{2})"
+    "(?:[ -]?[0-9A-Za-z\u0130\u0131\u017f\u212a]{4}){2}",
+    "CryptoRecognizer": r"[13b](?:(?<=[13])[A-Za-z0-9]{25}|(?<=b)c1)",
     # Every pattern has digit-slash-digit, d.m.y with two dots, or a dash between digits or
     # between a digit and a month name.
     "DateRecognizer": r"/(?<=[0-9]/)[0-9]|[.](?<=[0-9][.])[0-9]{1,2}[.][0-9]"
     r"|-(?:(?<=[0-9]-)[0-9A-Za-z]|(?<=[A-Za-z]-)[0-9])",
     "MedicalLicenseRecognizer": r"[A-Za-z][0-9]{7}",
     # Anchored on the rare separators, not the common hex letters: a quick scan.
-    "MacAddressRecognizer": r"[:-][0-9A-Fa-f]{2}[:-]|[.][0-9A-Fa-f]{4}[.]",
+    "MacAddressRecognizer": r"[:.-](?:(?<=[:-])[0-9A-Fa-f]{2}[:-]|(?<=[.])[0-9A-Fa-f]{4}[.])",
     "UuidRecognizer": r"[0-9A-Fa-f]{8}-",
     "PhoneRecognizer": r"[0-9](?:[ ().\-/+]{0,3}[0-9]){6}",
     "UsBankRecognizer": r"[0-9]{8}",
-    "UsLicenseRecognizer": r"[0-9](?<=[A-Za-z][0-9])|[0-9]{6}",
+    "UsLicenseRecognizer": r"[0-9](?:(?<=[A-Za-z][0-9])|[0-9]{5})",
     "UsItinRecognizer": r"9[0-9]{2}[- ]?[5-9]",
     "UsPassportRecognizer": r"[0-9]{8}",
     "UsSsnRecognizer": r"[0-9]{3}[- .]?[0-9]{2}",
@@ -219,7 +229,84 @@ def _context_regex(words: Iterable[str]) -> re.Pattern[str] | None:
     for word in sorted(set(words), key=len, reverse=True):
         escaped = re.escape(word)
         parts.append(rf"(?<![A-Za-z]){escaped}" if word.isascii() else escaped)
-    return re.compile("|".join(parts), re.IGNORECASE)
+    return re.compile(first_character_gate(words) + f"(?:{'|'.join(parts)})", re.IGNORECASE)
+
+
+def _prefilter_passes(
+    texts: Sequence[str], gated: Sequence[Sequence[_Runner]]
+) -> dict[int, set[int]]:
+    """For each runner with context words or a prefilter (by `id`): the indexes of the texts
+    gated to it that pass both (texts whose words are not there need not be searched at all)."""
+    waiting: dict[int, tuple[_Runner, list[int]]] = {}
+    for index, runners in enumerate(gated):
+        for runner in runners:
+            if runner.prefilter is None and runner.context_words is None:
+                continue
+            entry = waiting.get(id(runner))
+            if entry is None:
+                waiting[id(runner)] = (runner, [index])
+            else:
+                entry[1].append(index)
+    folded: dict[int, str] = {}
+    passes: dict[int, set[int]] = {}
+    for key, (runner, indexes) in waiting.items():
+        if runner.context_words is not None:
+            for i in indexes:
+                if i not in folded:
+                    folded[i] = texts[i].casefold()
+            indexes = _matching(runner.context_words, folded, indexes)
+        if runner.prefilter is not None:
+            indexes = _matching(runner.prefilter, texts, indexes)
+        passes[key] = set(indexes)
+    return passes
+
+
+def _matching(
+    regex: re.Pattern[str], texts: Sequence[str] | dict[int, str], indexes: list[int]
+) -> list[int]:
+    """The indexes of `texts` that `regex` matches in: one scan of them joined by newlines.
+
+    A `search` per text costs a Python call each, mostly on texts without a match; here the
+    texts are scanned together, and `search` is called again only from the start of the text
+    after each hit. For regexes whose assertions cannot fail next to a newline (`_joinable`)
+    every text with a match of its own is found; a match running on into the next text
+    reports that one too, which for a necessary condition is harmless.
+    """
+    if len(indexes) < 4 or not _joinable(regex):
+        return [i for i in indexes if regex.search(texts[i]) is not None]
+    chosen = [texts[i] for i in indexes]
+    joined = "\n".join(chosen)
+    starts = [0]
+    for text in chosen[:-1]:
+        starts.append(starts[-1] + len(text) + 1)
+    found: list[int] = []
+    position = 0
+    while (match := regex.search(joined, position)) is not None:
+        first = bisect_right(starts, match.start()) - 1
+        last = bisect_right(starts, max(match.end() - 1, match.start())) - 1
+        found.extend(indexes[first : last + 1])
+        if last + 1 >= len(starts):
+            break
+        position = starts[last + 1]
+    return found
+
+
+_CHARACTER_CLASS = re.compile(r"\[(?:\\.|[^\]])*\]")
+# Anything that could behave differently next to a newline than at the start or end of a
+# text: anchors, negative lookarounds, word boundaries, `.`, and escapes that can match a
+# newline (classes, code points).
+_NOT_JOINABLE_ANYWHERE = re.compile(r"\\[sSWDnbBAZxuUN0]|\[\^|\n")
+_NOT_JOINABLE_OUTSIDE_CLASSES = re.compile(r"[$^]|\(\?<?!|(?<!\\)\.")
+
+
+def _joinable(regex: re.Pattern[str]) -> bool:
+    """Whether `_matching` may scan texts joined by newlines for this regex."""
+    pattern = regex.pattern
+    if regex.flags & (re.MULTILINE | re.DOTALL | re.VERBOSE):
+        return False
+    if _NOT_JOINABLE_ANYWHERE.search(pattern) is not None:
+        return False
+    return _NOT_JOINABLE_OUTSIDE_CLASSES.search(_CHARACTER_CLASS.sub("", pattern)) is None
 
 
 @dataclass
@@ -396,17 +483,14 @@ class Detector:
         ner_units = [u for u in units if self._needs_ner(u)]
         for unit, results in zip(ner_units, self._run_ner(ner_units), strict=True):
             self._collect(raw, unit, results)
-        for unit in units:
+        gated = [self._runners_for(u.text) for u in units]
+        passes = _prefilter_passes([u.text for u in units], gated)
+        for index, (unit, runners) in enumerate(zip(units, gated, strict=True)):
             results = []
             text = unit.text
-            folded = None
-            for runner in self._runners_for(text):
-                if runner.context_words is not None:
-                    folded = text.casefold() if folded is None else folded
-                    if runner.context_words.search(folded) is None:
-                        continue
-                prefilter = runner.prefilter
-                if prefilter is not None and prefilter.search(text) is None:
+            for runner in runners:
+                passing = passes.get(id(runner))
+                if passing is not None and index not in passing:
                     continue
                 results.extend(self._run(runner, text))
             if "zh" in unit.languages:
@@ -490,6 +574,8 @@ class Detector:
             return []
         if runner.context is not None:
             for result in results:
+                if result.score == EntityRecognizer.MAX_SCORE:
+                    continue  # a context word would leave it as it is
                 lo = max(0, result.start - CONTEXT_WINDOW_BEFORE)
                 hi = result.end + CONTEXT_WINDOW_AFTER
                 if runner.context.search(text, lo, result.start) or runner.context.search(
@@ -609,8 +695,14 @@ def _union_of(patterns: tuple[tuple[Any, float], ...] | None) -> re.Pattern[str]
     flags = compiled[0].flags
     if any(p.flags != flags or re.search(r"\\[1-9]|\(\?[a-zA-Z]+\)", p.pattern) for p in compiled):
         return None
+    union = "|".join(f"(?:{p.pattern})" for p in compiled)
+    # A lookahead on the characters any match starts with: `re` then rejects most positions
+    # after one class test instead of trying every alternative there.
+    starts = [first_characters(p.pattern, flags) for p in compiled]
+    if all(starts):
+        union = f"(?=[{''.join(s for s in starts if s)}])(?:{union})"
     try:
-        return re.compile("|".join(f"(?:{p.pattern})" for p in compiled), flags)
+        return re.compile(union, flags)
     except re.error:
         return None
 
@@ -646,8 +738,10 @@ def _name_of(recognizer: EntityRecognizer) -> str:
 
 
 def _self_scoring(recognizer: EntityRecognizer) -> bool:
-    """tdg's identifier recognizers apply their own context words."""
-    return type(recognizer).__module__.startswith("tdg.")
+    """tdg's recognizers apply their own context words (the offline e-mail one is Presidio's)."""
+    return isinstance(
+        recognizer, IdentifierRecognizer | CnPersonNameRecognizer | CnAddressRecognizer
+    )
 
 
 def _occurrences(text: str, values: Iterable[str]) -> list[tuple[int, int]]:

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import itertools
+import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tdg.transforms.pii.detection_settings import DetectionSettings
-from tdg.transforms.pii.engine import Detector, Finding
+from tdg.transforms.pii.engine import Detector, Finding, _joinable, _matching
+from tdg.transforms.pii.recognizers.base import first_characters
 
 
 @pytest.fixture(scope="module")
@@ -176,3 +180,48 @@ def test_low_scoring_patterns_need_a_context_word(fast: Detector) -> None:
     without = "reference 123456789012"
     assert any(f.entity_type == "US_BANK_NUMBER" for f in fast.detect(with_word, "en"))
     assert not any(f.entity_type == "US_BANK_NUMBER" for f in fast.detect(without, "en"))
+
+
+@pytest.mark.parametrize(
+    ("pattern", "expected"),
+    [
+        (r"\b(?:[0-9]{3}|x)-", "0-9x"),  # boundaries skipped, alternatives joined
+        (r"(?<![0-9])1[3-9]", "1"),
+        (r"(?:https?://)?w", "hw"),  # an optional prefix adds what follows it
+        (r"a?", None),  # can match empty
+        (r"[^a]b", None),  # negated class
+        (r".b", None),
+        (r"(?i:a)b", None),  # scoped flags
+    ],
+)
+def test_first_characters(pattern: str, expected: str | None) -> None:
+    assert first_characters(pattern) == expected
+
+
+@given(st.text(alphabet="0123456789-/. ABJanFeb\u0131\u017f\u212a\u0661", max_size=30))
+@settings(max_examples=300, deadline=None)
+def test_first_characters_lookahead_keeps_every_match(text: str) -> None:
+    for pattern in (r"\b(([1-9]|0[1-9]|1[0-2])/\d{4})\b", r"\b((JAN|FEB)-(\d{4}|\d{2}))\b"):
+        plain = re.compile(pattern, re.IGNORECASE)
+        gated = re.compile(f"(?=[{first_characters(pattern, re.IGNORECASE)}])(?:{pattern})", re.I)
+        assert [m.span() for m in plain.finditer(text)] == [m.span() for m in gated.finditer(text)]
+
+
+@pytest.mark.parametrize(
+    ("pattern", "joinable"),
+    [("[0-9]{4}[ -]?[0-9]{3}", True), ("[.][A-Za-z]", True), ("account|bank", True),
+     (r"\bx", False), ("^a", False), ("a$", False), ("a.b", False), ("(?<!x)a", False),
+     (r"\sa", False), (r"[\s]a", False), ("[^a]", False)],
+)  # fmt: skip
+def test_joinable_rejects_what_a_newline_could_change(pattern: str, joinable: bool) -> None:
+    assert _joinable(re.compile(pattern)) is joinable
+
+
+@given(st.lists(st.text(alphabet="0123456789ab.-@ \n", max_size=12), min_size=0, max_size=12))
+@settings(max_examples=300, deadline=None)
+def test_batch_prefilter_finds_every_text_a_search_finds(texts: list[str]) -> None:
+    for pattern in (r"[0-9]{3}[- .]?[0-9]{2}", "@", r"[0-9](?:(?<=[A-Za-z][0-9])|[0-9]{5})"):
+        regex = re.compile(pattern)
+        indexes = list(range(len(texts)))
+        alone = {i for i in indexes if regex.search(texts[i])}
+        assert alone <= set(_matching(regex, texts, indexes))
