@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Any, Protocol
 
 from presidio_anonymizer import AnonymizerEngine
@@ -97,6 +98,11 @@ def resolve_overlaps(findings: Iterable[FindingLike], text_length: int) -> list[
                 f"finding {f.entity_type} [{f.start}, {f.end}) is outside a text of "
                 f"length {text_length}"
             )
+    if all(a.end <= b.start for a, b in pairwise(ordered)):
+        # Nothing overlaps (the Detector's own output never does): one span per finding.
+        return [
+            ResolvedSpan(f.start, f.end, f.entity_type, f.score, (f.entity_type,)) for f in ordered
+        ]
     spans: list[ResolvedSpan] = []
     cluster: list[FindingLike] = []
     cluster_end = -1
@@ -163,6 +169,10 @@ class Deidentifier:
             entity_type: OperatorConfig(self._specs[entity_type].name, params)
             for entity_type, params in self._params.items()
         }
+        # Per entity type, filled on first use: the operator and its call parameters, and the
+        # name `operator_for` reports (both depend on the settings only).
+        self._calls: dict[str, tuple[Operator, dict[str, Any]]] = {}
+        self._operator_names: dict[str, str] = {}
 
     @property
     def fingerprinting(self) -> bool:
@@ -170,9 +180,12 @@ class Deidentifier:
 
     def operator_for(self, entity_type: str) -> str:
         """The operator that acts on this type (surrogate without a generator: placeholder)."""
-        name = self._settings.spec_for(entity_type).name
-        if name == "surrogate" and not has_generator(entity_type):
-            return "placeholder"
+        name = self._operator_names.get(entity_type)
+        if name is None:
+            name = self._settings.spec_for(entity_type).name
+            if name == "surrogate" and not has_generator(entity_type):
+                name = "placeholder"
+            self._operator_names[entity_type] = name
         return name
 
     def apply(self, text: str, findings: Sequence[FindingLike]) -> DeidentifiedText:
@@ -207,9 +220,14 @@ class Deidentifier:
         )
 
     def _params_for(self, entity_type: str) -> tuple[Operator, dict[str, Any]]:
-        key = entity_type if entity_type in self._params else _DEFAULT
-        operator = self._operators[self._specs[key].name]
-        return operator, {**self._params[key], "entity_type": entity_type}
+        """The operator for `entity_type` and its parameters (operators only read them)."""
+        call = self._calls.get(entity_type)
+        if call is None:
+            key = entity_type if entity_type in self._params else _DEFAULT
+            operator = self._operators[self._specs[key].name]
+            call = operator, {**self._params[key], "entity_type": entity_type}
+            self._calls[entity_type] = call
+        return call
 
     def _replace_directly(
         self, text: str, spans: list[ResolvedSpan]

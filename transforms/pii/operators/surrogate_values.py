@@ -32,6 +32,7 @@ from __future__ import annotations
 import hashlib
 import ipaddress
 import re
+import struct
 import unicodedata
 from collections.abc import Callable, Sequence
 from datetime import date, timedelta
@@ -54,28 +55,52 @@ _BIRTH_DAYS = (date(2009, 12, 31) - _BIRTH_START).days
 
 
 class Draw:
-    """Deterministic choices from a seed: a SHAKE-256 stream, stable across Python versions."""
+    """Deterministic choices from a seed: a SHAKE-256 stream, stable across Python versions.
 
-    __slots__ = ("_position", "_seed", "_stream")
+    Each draw takes the next 8 bytes of the stream as a big-endian integer. SHAKE is an
+    extendable-output function (a longer output starts with the shorter one), so the stream
+    is squeezed one Keccak block (136 bytes, 17 draws) at first and lengthened when used up;
+    no generator needs more than one block.
+    """
+
+    __slots__ = ("_position", "_seed", "_words")
 
     def __init__(self, seed: bytes) -> None:
         self._seed = seed
-        self._stream = hashlib.shake_256(seed).digest(256)
+        self._words: tuple[int, ...] = _WORDS_PER_BLOCK.unpack(
+            hashlib.shake_256(seed).digest(_BLOCK_BYTES)
+        )
         self._position = 0
+
+    def _take(self, n: int) -> tuple[int, ...]:
+        end = self._position + n
+        if end > len(self._words):
+            count = max(end, 2 * len(self._words))
+            self._words = struct.unpack(
+                f">{count}Q", hashlib.shake_256(self._seed).digest(8 * count)
+            )
+        words = self._words[self._position : end]
+        self._position = end
+        return words
 
     def below(self, n: int) -> int:
         """An integer in [0, n); 64 bits per draw, so the modulo bias is negligible."""
-        if self._position + 8 > len(self._stream):
-            self._stream = hashlib.shake_256(self._seed).digest(2 * len(self._stream))
-        chunk = self._stream[self._position : self._position + 8]
-        self._position += 8
-        return int.from_bytes(chunk, "big") % n
+        position = self._position
+        if position < len(self._words):
+            self._position = position + 1
+            return self._words[position] % n
+        return self._take(1)[0] % n
 
     def choice(self, items: Sequence[T]) -> T:
         return items[self.below(len(items))]
 
     def chars(self, alphabet: str, n: int) -> str:
-        return "".join(alphabet[self.below(len(alphabet))] for _ in range(n))
+        size = len(alphabet)
+        return "".join([alphabet[word % size] for word in self._take(n)])
+
+
+_BLOCK_BYTES = 136  # the SHAKE-256 rate: one Keccak permutation
+_WORDS_PER_BLOCK = struct.Struct(f">{_BLOCK_BYTES // 8}Q")
 
 
 # --- layout -------------------------------------------------------------------------------
@@ -100,6 +125,12 @@ def relayout(original: str, new_content: str) -> str:
 
     Full-width originals get full-width replacements; lower-case letters stay lower-case.
     """
+    if original.isascii():
+        return _relayout_ascii(original, new_content)
+    return _relayout_any(original, new_content)
+
+
+def _relayout_any(original: str, new_content: str) -> str:
     out: list[str] = []
     it = iter(new_content)
     for c, f in zip(original, original.translate(_NARROW), strict=True):
@@ -110,6 +141,29 @@ def relayout(original: str, new_content: str) -> str:
         if f.islower():
             n = n.lower()
         out.append(_widen(n) if c != f else n)
+    return "".join(out)
+
+
+_CONTENT_RUN = re.compile("[0-9A-Za-z]+")
+
+
+def _relayout_ascii(original: str, new_content: str) -> str:
+    """`relayout` for an ASCII original (nothing to widen): whole runs of content at a time."""
+    out: list[str] = []
+    position = 0
+    used = 0
+    for match in _CONTENT_RUN.finditer(original):
+        start, end = match.span()
+        run = match.group()
+        new = new_content[used : used + len(run)]
+        if len(new) < len(run):  # too little content: fail exactly as the general path does
+            return _relayout_any(original, new_content)
+        if run.upper() != run:
+            new = "".join([n.lower() if c.islower() else n for c, n in zip(run, new, strict=True)])
+        out += (original[position:start], new)
+        used += len(run)
+        position = end
+    out.append(original[position:])
     return "".join(out)
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import ipaddress
 import re
 from datetime import datetime
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -13,7 +15,13 @@ from hypothesis import strategies as st
 from tdg.transforms.pii import checksums
 from tdg.transforms.pii.operators import Surrogate, keeps_anonymized
 from tdg.transforms.pii.operators.surrogate import has_generator, surrogate_value
-from tdg.transforms.pii.operators.surrogate_values import UNASSIGNED_PROVINCES
+from tdg.transforms.pii.operators.surrogate_values import (
+    UNASSIGNED_PROVINCES,
+    Draw,
+    _relayout_any,
+    content_of,
+    relayout,
+)
 from tdg.transforms.pii.value_normalization import normalize_value
 
 KEY = b"s" * 32
@@ -157,3 +165,22 @@ def test_types_without_generator_and_malformed_values_get_the_placeholder() -> N
     assert fake("CN_RESIDENT_ID", "1101051949") == "<CN_RESIDENT_ID>"
     assert surrogate_value("CREDIT_CARD", "not a card", KEY) == "<CREDIT_CARD>"
     assert not keeps_anonymized("surrogate")
+
+
+def test_draw_takes_consecutive_words_of_one_shake_stream_past_the_first_block() -> None:
+    seed = b"any seed"
+    draw = Draw(seed)
+    stream = hashlib.shake_256(seed).digest(8 * 40)
+    words = [int.from_bytes(stream[i : i + 8], "big") for i in range(0, len(stream), 8)]
+    drawn = [draw.below(2**64) for _ in range(15)] + [_ALL.index(c) for c in draw.chars(_ALL, 25)]
+    assert drawn == words[:15] + [w % len(_ALL) for w in words[15:40]]
+
+
+_ALL = "".join(chr(c) for c in range(0x4E00, 0x4E00 + 1000))
+
+
+@given(st.text(alphabet="0123456789abcXYZ -./()+", max_size=24), st.randoms())
+@settings(max_examples=300, deadline=None)
+def test_ascii_relayout_equals_the_general_one(original: str, rnd: Any) -> None:
+    content = "".join(rnd.choice("0123456789ABCZ") for _ in content_of(original))
+    assert relayout(original, content) == _relayout_any(original, content)
