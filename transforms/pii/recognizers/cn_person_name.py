@@ -115,6 +115,7 @@ _NOT_BEFORE_NICKNAME = "古大最很多较太养变缩减矮弱微渺细胆从�
 # Kinship and familiarity words that follow a given name or surname in casual address
 # (明哥, 王姐, 何爷爷, 李总): the name and the word together are how the person is called.
 _KIN_SUFFIXES = ("爷爷", "奶奶", "哥", "姐", "叔", "妹", "弟", "嫂", "伯", "婶", "姨", "舅", "总")
+_KIN_SUFFIX_SET = frozenset(_KIN_SUFFIXES)
 # Characters that with a kinship word form a role, not a name (大哥, 表姐, 师兄 ...).
 _NOT_BEFORE_KIN = frozenset("大二三四五六七八九十老小表堂帅靓师学亲干兄姐哥弟妹叔伯姨舅我你他她")
 # Pet-name characters that are reduplicated as nicknames (豆豆, 兔兔, 壮壮), beside given-name
@@ -388,6 +389,7 @@ class CnPersonNameRecognizer(EntityRecognizer):
     def load(self) -> None:
         segmenter()
         rjieba.cut("载入", False)  # rjieba builds its dictionary on first use
+        _ordinary_words()
         given_name_chars()
 
     def analyze(
@@ -415,11 +417,8 @@ class CnPersonNameRecognizer(EntityRecognizer):
     def segment(text: str, hmm: bool = False) -> tuple[list[str], list[int]]:
         """jieba's segmentation of `text` (by rjieba) and each token's start offset."""
         tokens: list[str] = rjieba.cut(text, hmm)
-        starts = []
-        position = 0
-        for token in tokens:
-            starts.append(position)
-            position += len(token)
+        starts = list(itertools.accumulate(map(len, tokens), initial=0))
+        starts.pop()
         return tokens, starts
 
     def cue_spans(
@@ -428,11 +427,13 @@ class CnPersonNameRecognizer(EntityRecognizer):
         prefix, honorific, nickname = _cue_patterns()
         if tokens is None or starts is None:
             tokens, starts = self.segment(text)
-        token_at = dict(zip(starts, tokens, strict=True))
+        token_at: dict[int, str] | None = None  # built on the first honorific match
         tokenizer, tags = segmenter()
         freq: dict[str, int] = tokenizer.FREQ
         spans = [(m.start("name"), m.end("name"), CUE_SCORE) for m in prefix.finditer(text)]
         for m in honorific.finditer(text):
+            if token_at is None:
+                token_at = dict(zip(starts, tokens, strict=True))
             # The surname must start a word, and surname + title must not be one common word
             # (工程总监 has no 程; 班主任 is a word, not Mr 班).
             token = token_at.get(m.start("name"))
@@ -460,10 +461,10 @@ class CnPersonNameRecognizer(EntityRecognizer):
         freq: dict[str, int] = tokenizer.FREQ
         table = surnames()
         given = given_name_chars()
-        spans = []
-        for i, token in enumerate(tokens):
-            if token not in _KIN_SUFFIXES or i == 0:
-                continue
+        spans: list[tuple[int, int, float]] = []
+        kin_at = [i for i, token in enumerate(tokens) if token in _KIN_SUFFIX_SET and i > 0]
+        for i in kin_at:
+            token = tokens[i]
             chars = ""
             j = i - 1
             while j >= 0 and len(chars) < 2 and len(tokens[j]) <= 2 - len(chars):
@@ -490,13 +491,16 @@ class CnPersonNameRecognizer(EntityRecognizer):
     ) -> list[tuple[int, int, float]]:
         """Foreign names in transliteration (勒布朗, 汤姆·克鲁斯): runs of transliteration
         characters on word boundaries that contain no place, brand or common word."""
+        matches = list(_transliteration_pattern().finditer(text))
+        if not matches:
+            return []
         tokenizer, tags = segmenter()
         freq: dict[str, int] = tokenizer.FREQ
         token_start = set(starts)
         token_end = {s + len(t) for s, t in zip(starts, tokens, strict=True)}
         index = {s: k for k, s in enumerate(starts)}
         spans = []
-        for match in _transliteration_pattern().finditer(text):
+        for match in matches:
             start, end = match.span()
             if start not in token_start or end not in token_end:
                 continue
@@ -544,26 +548,25 @@ class CnPersonNameRecognizer(EntityRecognizer):
         given = given_name_chars()
         if tokens is None or starts is None:
             tokens, starts = self.segment(text)
+        triggers = _single_character_triggers()
+        inert = _ordinary_words()
         spans: list[tuple[int, int, float]] = []
         count = len(tokens)
-        i = 0
-        while i < count:
+        # Only tokens a rule can start from: not an ordinary dictionary word (most tokens), and
+        # a single character only if it is a trigger; the rest is skipped at C speed.
+        candidates = [
+            k
+            for k, token in enumerate(tokens)
+            if token not in inert
+            and (token in triggers if len(token) == 1 else "\u3400" <= token[0] <= "\u9fff")
+        ]
+        resume = 0  # tokens before this one belong to a name already found
+        for i in candidates:
+            if i < resume:
+                continue
             token = tokens[i]
             first = token[0]
-            if not ("\u3400" <= first <= "\u9fff"):
-                i += 1
-                continue
             length = len(token)
-            if (
-                length >= 2
-                and freq.get(token, 0) > 0
-                and tags.get(token) not in PERSON_TAGS
-                and token[0] != token[1]
-                and token not in table
-            ):
-                # An ordinary dictionary word (most tokens): no rule below can use it.
-                i += 1
-                continue
             start = starts[i]
             head = token[:2] if length >= 2 and token[:2] in table else first
             tier = table.get(head)
@@ -580,7 +583,7 @@ class CnPersonNameRecognizer(EntityRecognizer):
                     and (i == 0 or tokens[i - 1][-1] not in _NOT_BEFORE_NICKNAME)
                 ):
                     spans.append((start, start + 2, NICKNAME_SCORE - 0.1))
-                    i += 2
+                    resume = i + 2
                     continue
             if (
                 tier is not None
@@ -622,7 +625,7 @@ class CnPersonNameRecognizer(EntityRecognizer):
                         score -= FUNCTION_WORD_PENALTY
                     if score >= MIN_SCORE and _free_after(text, start, name_end, given):
                         spans.append((start, name_end, score))
-                        i += 1 + used
+                        resume = i + 1 + used
                         continue
             elif length >= 2:
                 word_freq = freq.get(token, 0)
@@ -640,7 +643,6 @@ class CnPersonNameRecognizer(EntityRecognizer):
                     score = _unknown_word_score(token, head, tier, given)
                     if score and _free_after(text, start, start + length, given):
                         spans.append((start, start + length, score))
-            i += 1
         return spans
 
     @staticmethod
@@ -696,6 +698,31 @@ _NOT_IN_GIVEN_NAME = frozenset(
     "的了是在和与及或跟同说讲问道等着过也都就还又把被让给向对从到为以而但并呢吗吧啊呀哦嗯哈"
     "你我他她它们这那哪个些每"
 )
+
+
+@cache
+def _ordinary_words() -> frozenset[str]:
+    """Dictionary words no lexicon rule can start from: not tagged as a name, not a surname,
+    not a doubled character (built once per process from jieba's tables)."""
+    tokenizer, tags = segmenter()
+    table = surnames()
+    return frozenset(
+        word
+        for word, count in tokenizer.FREQ.items()
+        if count > 0
+        and len(word) >= 2
+        and word[0] != word[1]
+        and word not in table
+        and tags.get(word) not in PERSON_TAGS
+    )
+
+
+@cache
+def _single_character_triggers() -> frozenset[str]:
+    """Single-character tokens a lexicon rule can start from: surnames, given-name and pet-name
+    characters, and the 小 / 阿 / 老 of pet names."""
+    single_surnames = {s for s in surnames() if len(s) == 1}
+    return frozenset(single_surnames | given_name_chars() | _PET_CHARS | set("小阿老"))
 
 
 def _reduplicated_at(text: str, position: int) -> bool:
