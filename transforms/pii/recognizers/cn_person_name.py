@@ -263,6 +263,13 @@ def _cue_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     return prefix, honorific, nickname
 
 
+@cache
+def _title_pattern() -> re.Pattern[str]:
+    """The honorifics alone: a text without one cannot match the honorific pattern, whose
+    leading alternation of every surname is slow to try at each position."""
+    return re.compile(_alternation(list(_HONORIFICS)))
+
+
 # --- jieba, loaded once per process -------------------------------------------------------
 
 _segmenter_lock = threading.Lock()
@@ -431,7 +438,8 @@ class CnPersonNameRecognizer(EntityRecognizer):
         tokenizer, tags = segmenter()
         freq: dict[str, int] = tokenizer.FREQ
         spans = [(m.start("name"), m.end("name"), CUE_SCORE) for m in prefix.finditer(text)]
-        for m in honorific.finditer(text):
+        titled = _title_pattern().search(text) is not None
+        for m in honorific.finditer(text) if titled else ():
             if token_at is None:
                 token_at = dict(zip(starts, tokens, strict=True))
             # The surname must start a word, and surname + title must not be one common word
