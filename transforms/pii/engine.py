@@ -16,11 +16,12 @@ by a character window before each candidate.
 
 from __future__ import annotations
 
+import importlib
 import logging
 import re
-from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from presidio_analyzer import EntityRecognizer, RecognizerResult
@@ -208,6 +209,9 @@ class _Runner:
     required_any: tuple[str, ...] = ()  # texts containing none of these are skipped
     # One alternation of all `patterns`: a text it finds nothing in skips the per-pattern scans.
     union: re.Pattern[str] | None = None
+    # Matches wherever one of the recognizer's own regexes does, and can be scanned over texts
+    # joined by `_SEPARATOR` (`_joinable`): texts it finds nothing in are not run at all.
+    candidates: re.Pattern[str] | None = None
     # tdg identifier recognizers: `find` (no re-done gates) instead of `analyze`.
     identifier: IdentifierRecognizer | None = None
     # Every score it gives is below the threshold unless a context word lifts it: a text
@@ -219,6 +223,27 @@ class _Runner:
     # Whether `validate_result` / `invalidate_result` are overridden (else they are no-ops).
     validates: bool = True
     invalidates: bool = True
+
+
+_LEADING_REPEATED_CLASS = re.compile(r"(\[(?:\\.|[^\]\\])+\])\{([1-9][0-9]*)(,[0-9]*)?\}")
+
+
+def _class_first(pattern: str) -> str:
+    """The same regex, its leading `[...]{n}` (or `{n,m}`) written `[...][...]{n-1}`.
+
+    `re` scans quickly for a pattern's first character class, but not for a repeated one
+    (about 2x slower on digit-rich text).
+    """
+    head = _LEADING_REPEATED_CLASS.match(pattern)
+    if head is None:
+        return pattern
+    cls, low, high = head.group(1), int(head.group(2)), head.group(3)
+    if high is not None and high != ",":
+        high = f",{int(high[1:]) - 1}"
+    rest = pattern[head.end() :]
+    if low == 1 and high is None:
+        return cls + rest
+    return f"{cls}{cls}{{{low - 1}{high or ''}}}{rest}"
 
 
 def _context_regex(words: Iterable[str]) -> re.Pattern[str] | None:
@@ -233,80 +258,162 @@ def _context_regex(words: Iterable[str]) -> re.Pattern[str] | None:
 
 
 def _prefilter_passes(
-    texts: Sequence[str], gated: Sequence[Sequence[_Runner]]
-) -> dict[int, set[int]]:
-    """For each runner with context words or a prefilter (by `id`): the indexes of the texts
-    gated to it that pass both (texts whose words are not there need not be searched at all)."""
-    waiting: dict[int, tuple[_Runner, list[int]]] = {}
-    for index, runners in enumerate(gated):
-        for runner in runners:
-            if runner.prefilter is None and runner.context_words is None:
-                continue
-            entry = waiting.get(id(runner))
-            if entry is None:
-                waiting[id(runner)] = (runner, [index])
-            else:
-                entry[1].append(index)
+    texts: Sequence[str], gated: Sequence[tuple[_Runner, list[int]]]
+) -> list[tuple[_Runner, list[int], bool]]:
+    """Each runner with the indexes of its gated texts that pass its context words and
+    prefilter (texts whose words are not there need not be searched at all), and whether
+    those were also scanned for its candidates (then each holds one)."""
     folded: dict[int, str] = {}
-    passes: dict[int, set[int]] = {}
-    for key, (runner, indexes) in waiting.items():
+    joins: dict[tuple[int, ...], tuple[str, dict[int, int]] | None] = {}
+    out = []
+    for runner, indexes in gated:
         if runner.context_words is not None:
             for i in indexes:
                 if i not in folded:
                     folded[i] = texts[i].casefold()
             indexes = _matching(runner.context_words, folded, indexes)
-        if runner.prefilter is not None:
-            indexes = _matching(runner.prefilter, texts, indexes)
-        passes[key] = set(indexes)
-    return passes
+        if runner.prefilter is not None and indexes:
+            indexes = _matching(runner.prefilter, texts, indexes, joins)
+        if runner.candidates is not None and len(indexes) >= _MIN_JOINED:
+            indexes = _matching(runner.candidates, texts, indexes, joins)
+            checked = True
+        else:
+            checked = False
+        if indexes:
+            out.append((runner, indexes, checked))
+    return out
+
+
+_MIN_JOINED = 4  # fewer texts are searched one by one
+# Joins texts for `_matching`: no regex it accepts (`_joinable`) matches this character.
+_SEPARATOR = "\x00"
 
 
 def _matching(
-    regex: re.Pattern[str], texts: Sequence[str] | dict[int, str], indexes: list[int]
+    regex: re.Pattern[str],
+    texts: Sequence[str] | dict[int, str],
+    indexes: list[int],
+    joins: dict[tuple[int, ...], tuple[str, dict[int, int]] | None] | None = None,
 ) -> list[int]:
-    """The indexes of `texts` that `regex` matches in: one scan of them joined by newlines.
+    """The indexes of `texts` that `regex` matches in, in order: one scan of them joined.
 
-    A `search` per text costs a Python call each, mostly on texts without a match; here the
-    texts are scanned together, and `search` is called again only from the start of the text
-    after each hit. For regexes whose assertions cannot fail next to a newline (`_joinable`)
-    every text with a match of its own is found; a match running on into the next text
-    reports that one too, which for a necessary condition is harmless.
+    A `search` per text costs a Python call each, mostly on texts without a match. Here the
+    texts are joined by `_SEPARATOR` and scanned once by the regex followed by "the rest of
+    the text" (`_to_text_end`), so each match ends at the separator after its text, and texts
+    without a match cost nothing in Python. For regexes whose assertions cannot tell the
+    separator from the start or end of a text (`_joinable`), and which cannot match it, this
+    finds exactly the texts with a match of their own. `joins` caches joined texts between
+    calls on the same `texts` (runners often share an index list).
     """
-    if len(indexes) < 4 or not _joinable(regex):
+    if len(indexes) < _MIN_JOINED or not _joinable(regex):
         return [i for i in indexes if regex.search(texts[i]) is not None]
+    key = tuple(indexes)
+    joined = joins.get(key) if joins is not None else None
+    if joined is None:
+        joined = _joined(texts, indexes)
+        if joins is not None:
+            joins[key] = joined
+    if not joined[0]:  # a text holds the separator
+        return [i for i in indexes if regex.search(texts[i]) is not None]
+    text, index_at_end = joined
+    found = [index_at_end[m.end()] for m in _to_text_end(regex).finditer(text)]
+    return found if len(found) < 2 else sorted(set(found))
+
+
+def _joined(
+    texts: Sequence[str] | dict[int, str], indexes: list[int]
+) -> tuple[str, dict[int, int]]:
+    """The texts joined by `_SEPARATOR` ('' if one holds it), and each text's index by where
+    it ends."""
     chosen = [texts[i] for i in indexes]
-    joined = "\n".join(chosen)
-    starts = [0]
-    for text in chosen[:-1]:
-        starts.append(starts[-1] + len(text) + 1)
-    found: list[int] = []
-    position = 0
-    while (match := regex.search(joined, position)) is not None:
-        first = bisect_right(starts, match.start()) - 1
-        last = bisect_right(starts, max(match.end() - 1, match.start())) - 1
-        found.extend(indexes[first : last + 1])
-        if last + 1 >= len(starts):
-            break
-        position = starts[last + 1]
-    return found
+    joined = _SEPARATOR.join(chosen)
+    if joined.count(_SEPARATOR) != len(chosen) - 1:
+        return "", {}
+    index_at_end = {}
+    end = -1
+    for i, text in zip(indexes, chosen, strict=True):
+        end += len(text) + 1
+        index_at_end[end] = i
+    return joined, index_at_end
 
 
-_CHARACTER_CLASS = re.compile(r"\[(?:\\.|[^\]])*\]")
-# Anything that could behave differently next to a newline than at the start or end of a
-# text: anchors, negative lookarounds, word boundaries, `.`, and escapes that can match a
-# newline (classes, code points).
-_NOT_JOINABLE_ANYWHERE = re.compile(r"\\[sSWDnbBAZxuUN0]|\[\^|\n")
-_NOT_JOINABLE_OUTSIDE_CLASSES = re.compile(r"[$^]|\(\?<?!|(?<!\\)\.")
+@lru_cache(maxsize=256)
+def _to_text_end(regex: re.Pattern[str]) -> re.Pattern[str]:
+    """`regex`, then everything up to the next `_SEPARATOR` (or the end)."""
+    return re.compile(f"(?:{regex.pattern})[^{_SEPARATOR}]*", regex.flags)
 
 
+@lru_cache(maxsize=256)
 def _joinable(regex: re.Pattern[str]) -> bool:
-    """Whether `_matching` may scan texts joined by newlines for this regex."""
-    pattern = regex.pattern
-    if regex.flags & (re.MULTILINE | re.DOTALL | re.VERBOSE):
+    """Whether `_matching` may scan texts joined by `_SEPARATOR` for this regex.
+
+    True when no part of it can match the separator (NUL): then a match never runs from one
+    text into the next, and every assertion sees the separator as it sees the start or end of
+    a text (a lookaround needing a character there fails, `\\b` and `\\B` see a non-word
+    character). Worked out on the parsed regex; anchors (`^`, `$`, `\\A`, `\\Z`), `.`, negated
+    classes and categories, and anything not foreseen make it False.
+    """
+    if regex.flags & re.VERBOSE or re.match(r"\(\?[aiLmsux]+\)", regex.pattern):
+        return False  # a global inline flag cannot be wrapped in a group (`_to_text_end`)
+    try:
+        constants: Any = importlib.import_module("re._constants")
+        parser: Any = importlib.import_module("re._parser")
+        parsed = parser.parse(regex.pattern, regex.flags)
+    except Exception:  # a future `re` without these modules
         return False
-    if _NOT_JOINABLE_ANYWHERE.search(pattern) is not None:
+    boundaries = {constants.AT_BOUNDARY, constants.AT_NON_BOUNDARY}
+    categories = {
+        constants.CATEGORY_DIGIT,
+        constants.CATEGORY_WORD,
+        constants.CATEGORY_SPACE,
+    }
+    repeats = {
+        constants.MAX_REPEAT,
+        constants.MIN_REPEAT,
+        getattr(constants, "POSSESSIVE_REPEAT", constants.MAX_REPEAT),
+    }
+
+    def in_class(items: Any) -> bool:
+        for op, arg in items:
+            if op is constants.LITERAL and arg != 0:
+                continue
+            if op is constants.RANGE and arg[0] > 0:
+                continue
+            if op is constants.CATEGORY and arg in categories:
+                continue
+            return False  # NEGATE, NUL, other categories
+        return True
+
+    def sequence(items: Any) -> bool:
+        for op, arg in items:
+            if op is constants.LITERAL:
+                ok = arg != 0
+            elif op is constants.IN:
+                ok = in_class(arg)
+            elif op is constants.AT:
+                ok = arg in boundaries
+            elif op is constants.BRANCH:
+                ok = all(sequence(branch) for branch in arg[1])
+            elif op is constants.SUBPATTERN:
+                ok = sequence(arg[3])
+            elif op in repeats:
+                ok = sequence(arg[2])
+            elif op in (constants.ASSERT, constants.ASSERT_NOT):
+                ok = sequence(arg[1])
+            elif op is constants.GROUPREF:
+                ok = True  # repeats a group, which cannot match NUL either
+            elif op is getattr(constants, "ATOMIC_GROUP", None):
+                ok = sequence(arg)
+            else:  # ANY, NOT_LITERAL, conditional groups ...
+                ok = False
+            if not ok:
+                return False
+        return True
+
+    try:
+        return sequence(parsed)
+    except Exception:  # an opcode shape not foreseen
         return False
-    return _NOT_JOINABLE_OUTSIDE_CLASSES.search(_CHARACTER_CLASS.sub("", pattern)) is None
 
 
 @dataclass
@@ -349,7 +456,7 @@ class Detector:
         self._triggers = tuple(sorted({c for r in self._universal for c in r.required_any}))
         self._run_cap = max((r.min_digit_run for r in self._universal), default=0)
         self._total_cap = max((r.min_total_digits for r in self._universal), default=0)
-        self._gated: dict[tuple[int | bool, ...], list[_Runner]] = {}
+        self._gated: dict[tuple[int | bool, ...], tuple[int, ...]] = {}
 
         chinese: list[_Runner] = [
             self._runner(CnPersonNameRecognizer("zh", use_hmm=thorough), prefilter=None),
@@ -385,7 +492,7 @@ class Detector:
         return _Runner(
             recognizer=recognizer,
             entities=self._reportable(recognizer.supported_entities),
-            prefilter=re.compile(prefilter) if prefilter else None,
+            prefilter=re.compile(_class_first(prefilter)) if prefilter else None,
             context=context,
             patterns=patterns,
             min_digit_run=int(
@@ -398,6 +505,13 @@ class Detector:
             ),
             required_any=_REQUIRED_ANY.get(name, ()),
             union=_union_of(patterns),
+            candidates=_candidates_of(
+                patterns
+                if patterns is not None
+                else tuple((regex, 0.0) for _, regex in identifier._compiled)
+                if identifier is not None
+                else None
+            ),
             identifier=identifier,
             needs_non_ascii=name in _NEEDS_NON_ASCII,
             validates=_overrides(recognizer, "validate_result"),
@@ -483,45 +597,80 @@ class Detector:
         ner_units = [u for u in units if self._needs_ner(u)]
         for unit, results in zip(ner_units, self._run_ner(ner_units), strict=True):
             self._collect(raw, unit, results)
-        gated = [self._runners_for(u.text) for u in units]
-        passes = _prefilter_passes([u.text for u in units], gated)
-        for index, (unit, runners) in enumerate(zip(units, gated, strict=True)):
+        texts = [u.text for u in units]
+        for runner, indexes, checked in _prefilter_passes(texts, self._gate(texts)):
+            for index in indexes:
+                results = self._run(runner, texts[index], checked)
+                if results:
+                    self._collect(raw, units[index], results)
+        for unit in units:
+            if "zh" not in unit.languages:
+                continue
             results = []
             text = unit.text
-            for runner in runners:
-                passing = passes.get(id(runner))
-                if passing is not None and index not in passing:
-                    continue
-                results.extend(self._run(runner, text))
-            if "zh" in unit.languages:
-                for runner in self._chinese:
-                    if runner.prefilter is None or runner.prefilter.search(text):
-                        results.extend(self._run(runner, text))
+            for runner in self._chinese:
+                if runner.prefilter is None or runner.prefilter.search(text):
+                    results.extend(self._run(runner, text))
             if results:
                 self._collect(raw, unit, results)
 
         return [self._finish(view, spans) for view, spans in zip(views, raw, strict=True)]
 
-    def _runners_for(self, text: str) -> list[_Runner]:
-        """The universal runners whose digit, character and ASCII gates `text` passes."""
+    def _gate(self, texts: Sequence[str]) -> list[tuple[_Runner, list[int]]]:
+        """Each universal runner with the indexes of the texts passing its digit, character
+        and ASCII gates, in order (the order findings are collected in does not matter:
+        `_finish` sorts them)."""
+        groups: dict[tuple[int | bool, ...], list[int]] = {}
+        for index, text in enumerate(texts):
+            key = self._gate_key(text)
+            group = groups.get(key)
+            if group is None:
+                groups[key] = [index]
+            else:
+                group.append(index)
+        by_runner: dict[int, list[int]] = {}
+        for key, indexes in groups.items():
+            for position in self._runners_for_key(key):
+                found = by_runner.get(position)
+                if found is None:
+                    by_runner[position] = list(indexes)
+                else:
+                    found.extend(indexes)
+        universal = self._universal
+        if len(groups) > 1:
+            for indexes in by_runner.values():
+                indexes.sort()
+        return [(universal[position], by_runner[position]) for position in sorted(by_runner)]
+
+    def _gate_key(self, text: str) -> tuple[int | bool, ...]:
+        """The features of `text` the cheap gates look at."""
         runs = _DIGIT_RUN.findall(text)
-        longest = min(max(map(len, runs), default=0), self._run_cap)
-        total = min(sum(map(len, runs)), self._total_cap)
-        key = (longest, total, text.isascii(), *(c in text for c in self._triggers))
-        runners = self._gated.get(key)
-        if runners is None:
+        if not runs:
+            return (0, 0, text.isascii(), *map(text.__contains__, self._triggers))
+        return (
+            min(max(map(len, runs)), self._run_cap),
+            min(sum(map(len, runs)), self._total_cap),
+            text.isascii(),
+            *map(text.__contains__, self._triggers),
+        )
+
+    def _runners_for_key(self, key: tuple[int | bool, ...]) -> tuple[int, ...]:
+        """Positions in `_universal` of the runners whose gates a text with `key` passes."""
+        positions = self._gated.get(key)
+        if positions is None:
+            longest, total, ascii_only = key[0], key[1], key[2]
             present = {c for c, there in zip(self._triggers, key[3:], strict=True) if there}
-            runners = [
-                r
-                for r in self._universal
+            positions = tuple(
+                position
+                for position, r in enumerate(self._universal)
                 if r.min_digit_run <= longest
                 and r.min_total_digits <= total
-                and not (key[2] and r.needs_non_ascii)
+                and not (ascii_only and r.needs_non_ascii)
                 and (not r.required_any or present.intersection(r.required_any))
-            ]
+            )
             if len(self._gated) < _GATE_CACHE_SIZE:
-                self._gated[key] = runners
-        return runners
+                self._gated[key] = positions
+        return positions
 
     def _chunks(self, text: str) -> list[tuple[int, str]]:
         size = self.settings.max_chunk_chars
@@ -556,9 +705,10 @@ class Detector:
             out.append(self._ner.analyze(doc.text, self._ner_entities, artifacts))
         return out
 
-    def _run(self, runner: _Runner, text: str) -> list[RecognizerResult]:
-        """Results of one runner whose prefilter `text` passed (callers check it)."""
-        if runner.union is not None and runner.union.search(text) is None:
+    def _run(self, runner: _Runner, text: str, checked: bool = False) -> list[RecognizerResult]:
+        """Results of one runner whose prefilter `text` passed (callers check it; `checked`:
+        and its candidates)."""
+        if not checked and runner.union is not None and runner.union.search(text) is None:
             return []
         if runner.patterns is not None:
             results = _run_patterns(runner, text)
@@ -601,6 +751,8 @@ class Detector:
         self, view: NormalizedView, spans: list[tuple[int, int, str, float, str]]
     ) -> list[Finding]:
         """Threshold, allow and deny lists, overlap resolution, offsets to the original."""
+        if not spans and not self.settings.deny_list:
+            return []
         text = view.text
         threshold = self.settings.score_threshold
         kept = [s for s in spans if s[3] >= threshold and s[1] > s[0]]
@@ -612,6 +764,8 @@ class Detector:
             for start, end in _occurrences(text, values):
                 kept.append((start, end, entity_type, 1.0, "deny_list"))
         chosen = _resolve_overlaps(kept)
+        if view.is_identity:
+            return [Finding(a, b, t, round(score, 4), name) for a, b, t, score, name in chosen]
         findings = []
         for start, end, entity_type, score, name in chosen:
             o_start, o_end = view.to_original(start, end)
@@ -705,6 +859,20 @@ def _union_of(patterns: tuple[tuple[Any, float], ...] | None) -> re.Pattern[str]
         return re.compile(union, flags)
     except re.error:
         return None
+
+
+def _candidates_of(patterns: tuple[tuple[Any, float], ...] | None) -> re.Pattern[str] | None:
+    """`_union_of` the patterns (or the one pattern), if it can be scanned joined."""
+    if not patterns:
+        return None
+    union = _union_of(patterns) if len(patterns) > 1 else patterns[0][0]
+    if not isinstance(union, re.Pattern) or not _joinable(union):
+        return None
+    if len(patterns) == 1 and (first := first_characters(union.pattern, union.flags)):
+        # A lookahead on the first characters: `re` rejects most positions after one test.
+        gated = re.compile(f"(?=[{first}])(?:{union.pattern})", union.flags)
+        return gated if _joinable(gated) else union
+    return union
 
 
 def _run_patterns(runner: _Runner, text: str) -> list[RecognizerResult]:

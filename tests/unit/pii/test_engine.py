@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tdg.transforms.pii.detection_settings import DetectionSettings
-from tdg.transforms.pii.engine import Detector, Finding, _joinable, _matching
+from tdg.transforms.pii.engine import Detector, Finding, _class_first, _joinable, _matching
 from tdg.transforms.pii.recognizers.base import first_characters
 
 
@@ -210,18 +210,74 @@ def test_first_characters_lookahead_keeps_every_match(text: str) -> None:
 @pytest.mark.parametrize(
     ("pattern", "joinable"),
     [("[0-9]{4}[ -]?[0-9]{3}", True), ("[.][A-Za-z]", True), ("account|bank", True),
-     (r"\bx", False), ("^a", False), ("a$", False), ("a.b", False), ("(?<!x)a", False),
-     (r"\sa", False), (r"[\s]a", False), ("[^a]", False)],
+     (r"\bx", True), ("(?<!x)a", True), (r"\sa", True), (r"[\s]a", True), (r"\d\w", True),
+     ("^a", False), ("a$", False), ("a.b", False), ("[^a]", False), (r"\Wa", False),
+     (r"\Da", False), ("a\x00", False), (r"a\x00", False), ("[\x00-a]", False),
+     ("(?i)ab", False), (r"\Aa", False), (r"a\Z", False)],
 )  # fmt: skip
-def test_joinable_rejects_what_a_newline_could_change(pattern: str, joinable: bool) -> None:
+def test_joinable_rejects_what_the_separator_could_change(pattern: str, joinable: bool) -> None:
     assert _joinable(re.compile(pattern)) is joinable
 
 
-@given(st.lists(st.text(alphabet="0123456789ab.-@ \n", max_size=12), min_size=0, max_size=12))
+_BATCH_PATTERNS = (
+    r"[0-9]{3}[- .]?[0-9]{2}",
+    "@",
+    r"[0-9](?:(?<=[A-Za-z][0-9])|[0-9]{5})",
+    r"(?<![0-9A-Za-z])[0-9]{3}(?![0-9A-Za-z])",
+    r"\b[0-9]{2}\b",
+    r"(?<=a)b|\Bb",
+)
+
+
+@given(st.lists(st.text(alphabet="0123456789ab.-@ \n\x00", max_size=12), max_size=12))
 @settings(max_examples=300, deadline=None)
-def test_batch_prefilter_finds_every_text_a_search_finds(texts: list[str]) -> None:
-    for pattern in (r"[0-9]{3}[- .]?[0-9]{2}", "@", r"[0-9](?:(?<=[A-Za-z][0-9])|[0-9]{5})"):
+def test_batch_prefilter_finds_exactly_the_texts_a_search_finds(texts: list[str]) -> None:
+    for pattern in _BATCH_PATTERNS:
         regex = re.compile(pattern)
+        assert _joinable(regex)
         indexes = list(range(len(texts)))
-        alone = {i for i in indexes if regex.search(texts[i])}
-        assert alone <= set(_matching(regex, texts, indexes))
+        alone = [i for i in indexes if regex.search(texts[i])]
+        assert _matching(regex, texts, indexes) == alone
+        assert _matching(regex, texts, indexes, {}) == alone
+
+
+@given(st.lists(st.text(alphabet="0123456789+-() .Xx@abc:/\n", max_size=40), max_size=8))
+@settings(max_examples=200, deadline=None)
+def test_every_runner_scan_finds_the_texts_its_regexes_find(texts: list[str]) -> None:
+    detector = _fast_detector()
+    indexes = list(range(len(texts)))
+    for runner in detector._universal:
+        for regex in (runner.prefilter, runner.candidates):
+            if regex is not None:
+                alone = [i for i in indexes if regex.search(texts[i])]
+                assert set(alone) <= set(_matching(regex, texts, indexes)), regex.pattern
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [r"[0-9]{3}[- .]?[0-9]{2}", r"[0-9]{8}", r"[a-z]{1}b", r"[a-c]{2,4}?b", r"[0-9]{2,}-",
+     r"[\]a]{2}x", r"[0-9]{1,3}", r"@"],
+)  # fmt: skip
+def test_class_first_matches_the_same(pattern: str) -> None:
+    rewritten = re.compile(_class_first(pattern))
+    assert (rewritten.pattern != pattern) is (pattern != "@")  # a leading repeat is split
+
+    @given(st.text(alphabet="0123456789abc]x- .@", max_size=30))
+    @settings(max_examples=200, deadline=None)
+    def same(text: str) -> None:
+        plain = re.compile(pattern)
+        assert [m.span() for m in plain.finditer(text)] == [
+            m.span() for m in rewritten.finditer(text)
+        ]
+
+    same()
+
+
+_DETECTOR: list[Detector] = []
+
+
+def _fast_detector() -> Detector:
+    """One fast Detector for hypothesis tests (they cannot take a module fixture)."""
+    if not _DETECTOR:
+        _DETECTOR.append(Detector(DetectionSettings(profile="fast")))
+    return _DETECTOR[0]
