@@ -10,9 +10,9 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 class DetectionSettings(BaseModel):
     """Settings of `Detector`.
 
-    `thorough` runs statistical NER (spaCy for English, jieba's part-of-speech tagger for Chinese
-    names) on top of patterns; `fast` runs patterns, lexicons and cue rules only, for
-    web-scale sources.
+    `thorough` runs statistical models on top of patterns (spaCy NER for English; for Chinese
+    names also jieba's HMM, which joins unknown words such as unseen given names); `fast` runs
+    patterns, lexicons and cue rules only, for web-scale sources.
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)

@@ -1,7 +1,7 @@
 """The detection engine: tdg's and Presidio's recognizers plus batched NER, offline.
 
 `Detector` is built once per worker (`DoFn.setup`): it loads spaCy with only the NER component,
-jieba, and every pattern recognizer. `detect_batch` then works per batch: it folds each text
+jieba's dictionary tables and rjieba's segmenter, and every pattern recognizer. `detect_batch` then works per batch: it folds each text
 (`NormalizedView`), routes it to languages, runs the cheap pattern recognizers on every record
 (Chinese identifiers turn up in English text and e-mail addresses in Chinese text), runs spaCy
 through one `nlp.pipe` call only for records that need English NER, runs the Chinese name and
