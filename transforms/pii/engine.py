@@ -1,11 +1,12 @@
 """The detection engine: tdg's and Presidio's recognizers plus batched NER, offline.
 
 `Detector` is built once per worker (`DoFn.setup`): it loads spaCy with only the NER component,
-jieba's dictionary tables and rjieba's segmenter, and every pattern recognizer. `detect_batch` then works per batch: it folds each text
-(`NormalizedView`), routes it to languages, runs the cheap pattern recognizers on every record
-(Chinese identifiers turn up in English text and e-mail addresses in Chinese text), runs spaCy
-through one `nlp.pipe` call only for records that need English NER, runs the Chinese name and
-address recognizers on records routed to Chinese, and maps every offset back to the original.
+jieba's dictionary tables and rjieba's segmenter, and every pattern recognizer. `detect_batch`
+then works per batch: it folds each text (`NormalizedView`), routes it to languages, runs the
+cheap pattern recognizers on every record (Chinese identifiers turn up in English text and
+e-mail addresses in Chinese text), runs spaCy through one `nlp.pipe` call only for records that
+need English NER, runs the Chinese name and address recognizers on records routed to Chinese,
+and maps every offset back to the original.
 
 Presidio's recognizers are called directly rather than through `AnalyzerEngine.analyze`: the
 engine's per-call overhead (registry lookups, lemma-based context enhancement that needs
@@ -22,6 +23,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
 from typing import Any
 
 from presidio_analyzer import EntityRecognizer, RecognizerResult
@@ -32,9 +34,11 @@ from tdg.transforms.pii.normalized_view import NormalizedView
 from tdg.transforms.pii.recognizers import build_recognizers
 from tdg.transforms.pii.recognizers.base import (
     IdentifierRecognizer,
+    class_led,
     first_character_gate,
     first_characters,
     min_ascii_digits,
+    scan_matches,
 )
 from tdg.transforms.pii.recognizers.cn_address import CnAddressRecognizer
 from tdg.transforms.pii.recognizers.cn_person_name import CnPersonNameRecognizer
@@ -81,7 +85,9 @@ _PRESIDIO_PREFILTERS: dict[str, str] = {
     # matches IBANs ignoring case: [A-Z] then also takes the four non-ASCII letters below).
     "IbanRecognizer": r"[0-9]{2}(?<=[A-Za-z]{2}[0-9]{2})"
     "(?:[ -]?[0-9A-Za-z\u0130\u0131\u017f\u212a]{4}){2}",
-    "CryptoRecognizer": r"[13b](?:(?<=[13])[A-Za-z0-9]{25}|(?<=b)c1)",
+    # A leading 1 or 3, or the 1 of `bc1`, then 25 letters or digits (Presidio matches
+    # ignoring case: [A-Z] then also takes the four non-ASCII letters below).
+    "CryptoRecognizer": r"[13][0-9A-Za-z\u0130\u0131\u017f\u212a]{25}",
     # Every pattern has digit-slash-digit, d.m.y with two dots, or a dash between digits or
     # between a digit and a month name.
     "DateRecognizer": r"/(?<=[0-9]/)[0-9]|[.](?<=[0-9][.])[0-9]{1,2}[.][0-9]"
@@ -136,6 +142,14 @@ _REQUIRED_ANY: dict[str, tuple[str, ...]] = {
     "DateRecognizer": ("-", "/", "."),
     "MacAddressRecognizer": (":", "-", "."),
     "UuidRecognizer": ("-",),
+}
+# Pieces of a text every match of a recognizer's patterns lies within: its patterns run on
+# these pieces only (`_run_patterns`), not over the words around them. No URL match holds
+# whitespace, and each holds a dot before its top-level domain. Used only for patterns
+# without anchors, boundaries or lookarounds (`_looks_around`): a match in a piece is then
+# exactly a match in the text.
+_PRESIDIO_PIECES: dict[str, str] = {
+    "UrlRecognizer": r"(?<!\S)\S*[.]\S*",
 }
 # Recognizers whose every match contains a non-ASCII character (a Chinese province).
 _NEEDS_NON_ASCII = frozenset({"CnLicensePlateRecognizer"})
@@ -220,6 +234,8 @@ class _Runner:
     # casefolded text (a necessary condition for any context regex match; no lookarounds).
     context_words: re.Pattern[str] | None = None
     needs_non_ascii: bool = False
+    # Where in a text `patterns` can match (`_PRESIDIO_PIECES`); None: anywhere.
+    pieces: re.Pattern[str] | None = None
     # Whether `validate_result` / `invalidate_result` are overridden (else they are no-ops).
     validates: bool = True
     invalidates: bool = True
@@ -267,13 +283,15 @@ def _prefilter_passes(
     joins: dict[tuple[int, ...], tuple[str, dict[int, int]] | None] = {}
     out = []
     for runner, indexes in gated:
-        if runner.context_words is not None:
+        # The prefilter first: a scan for digits skips most text, one for the letters that
+        # start context words little (and fewer texts are then casefolded).
+        if runner.prefilter is not None:
+            indexes = _matching(runner.prefilter, texts, indexes, joins)
+        if runner.context_words is not None and indexes:
             for i in indexes:
                 if i not in folded:
                     folded[i] = texts[i].casefold()
             indexes = _matching(runner.context_words, folded, indexes)
-        if runner.prefilter is not None and indexes:
-            indexes = _matching(runner.prefilter, texts, indexes, joins)
         if runner.candidates is not None and len(indexes) >= _MIN_JOINED:
             indexes = _matching(runner.candidates, texts, indexes, joins)
             checked = True
@@ -339,8 +357,19 @@ def _joined(
 
 @lru_cache(maxsize=256)
 def _to_text_end(regex: re.Pattern[str]) -> re.Pattern[str]:
-    """`regex`, then everything up to the next `_SEPARATOR` (or the end)."""
-    return re.compile(f"(?:{regex.pattern})[^{_SEPARATOR}]*", regex.flags)
+    """`regex`, then everything up to the next `_SEPARATOR` (or the end).
+
+    A regex that starts with an assertion (`\\b`, a lookaround) or a repeat is written as
+    `class_led` makes it: a match starts at the same places, but `re` now skips ahead with its
+    fast scan for the leading class instead of trying the regex at every position.
+    """
+    return re.compile(f"{_class_led(regex)}[^{_SEPARATOR}]*", regex.flags)
+
+
+def _class_led(regex: re.Pattern[str]) -> str:
+    """`class_led(regex)`'s pattern where there is one, else `regex`'s own (in a group)."""
+    led = class_led(regex)
+    return f"(?:{regex.pattern})" if led is None else led.pattern
 
 
 @lru_cache(maxsize=256)
@@ -514,6 +543,7 @@ class Detector:
             ),
             identifier=identifier,
             needs_non_ascii=name in _NEEDS_NON_ASCII,
+            pieces=_pieces_of(name, patterns),
             validates=_overrides(recognizer, "validate_result"),
             invalidates=_overrides(recognizer, "invalidate_result"),
             context_words=_literal_words(getattr(recognizer, "context", None) or [])
@@ -875,15 +905,61 @@ def _candidates_of(patterns: tuple[tuple[Any, float], ...] | None) -> re.Pattern
     return union
 
 
+def _pieces_of(name: str, patterns: tuple[tuple[Any, float], ...] | None) -> re.Pattern[str] | None:
+    """The compiled `_PRESIDIO_PIECES` regex of a recognizer, if its patterns allow it."""
+    piece = _PRESIDIO_PIECES.get(name)
+    if piece is None or not patterns:
+        return None
+    if any(not isinstance(p, re.Pattern) or _looks_around(p) for p, _ in patterns):
+        return None
+    return re.compile(piece)
+
+
+def _looks_around(regex: re.Pattern[str]) -> bool:
+    """Whether `regex` may look at text outside its match (anchors, boundaries, lookarounds,
+    back-references); True when unsure."""
+    try:
+        constants: Any = importlib.import_module("re._constants")
+        parser: Any = importlib.import_module("re._parser")
+        parsed = parser.parse(regex.pattern, regex.flags)
+    except Exception:  # a future `re` without these modules
+        return True
+    looking = {
+        constants.AT,
+        constants.ASSERT,
+        constants.ASSERT_NOT,
+        constants.GROUPREF,
+        getattr(constants, "GROUPREF_EXISTS", constants.GROUPREF),
+    }
+
+    def walk(node: Any) -> bool:
+        if isinstance(node, parser.SubPattern):
+            return any(op in looking or walk(arg) for op, arg in node.data)
+        if isinstance(node, list | tuple):
+            return any(walk(item) for item in node)
+        return False
+
+    return walk(parsed)
+
+
 def _run_patterns(runner: _Runner, text: str) -> list[RecognizerResult]:
     """What `PatternRecognizer.analyze` returns, minus explanations (scores and hooks equal)."""
     recognizer: Any = runner.recognizer
     assert runner.patterns is not None
     entity = recognizer.supported_entities[0]
     metadata = {RecognizerResult.RECOGNIZER_NAME_KEY: recognizer.name}
+    pieces = None if runner.pieces is None else [m.span() for m in runner.pieces.finditer(text)]
     results = []
     for compiled, base_score in runner.patterns:
-        for match in compiled.finditer(text):
+        if pieces is None:
+            matches: Iterable[Any] = (
+                scan_matches(compiled, text)
+                if isinstance(compiled, re.Pattern)
+                else compiled.finditer(text)
+            )
+        else:  # `endpos` cuts the text where a piece ends: no pattern here looks beyond
+            matches = chain.from_iterable(compiled.finditer(text, a, b) for a, b in pieces)
+        for match in matches:
             start, end = match.span()
             if start == end:
                 continue

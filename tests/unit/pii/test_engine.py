@@ -10,7 +10,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tdg.transforms.pii.detection_settings import DetectionSettings
-from tdg.transforms.pii.engine import Detector, Finding, _class_first, _joinable, _matching
+from tdg.transforms.pii.engine import (
+    Detector,
+    Finding,
+    _class_first,
+    _class_led,
+    _joinable,
+    _matching,
+)
 from tdg.transforms.pii.recognizers.base import first_characters
 
 
@@ -281,3 +288,28 @@ def _fast_detector() -> Detector:
     if not _DETECTOR:
         _DETECTOR.append(Detector(DetectionSettings(profile="fast")))
     return _DETECTOR[0]
+
+
+@given(st.text(alphabet="0123456789+-() .Xx@abcE:/HG\n\u4eac", max_size=40))
+@settings(max_examples=200, deadline=None)
+def test_class_led_scans_match_where_the_regexes_do(text: str) -> None:
+    detector = _fast_detector()
+    led_any = False
+    for runner in detector._universal:
+        for regex in (runner.prefilter, runner.candidates, runner.context_words):
+            if regex is None:
+                continue
+            led = re.compile(_class_led(regex), regex.flags)
+            led_any = led_any or led.pattern != f"(?:{regex.pattern})"
+            for pos in range(len(text) + 1):
+                expected = regex.match(text, pos) is not None
+                assert (led.match(text, pos) is not None) is expected, regex.pattern
+    assert led_any  # the candidate scans starting with a lookahead are rewritten
+
+
+def test_class_led_rewrites_only_assertion_led_rare_classes() -> None:
+    assert _class_led(re.compile("[0-9]-")) == "(?:[0-9]-)"
+    assert _class_led(re.compile("driver|lic")) == "(?:driver|lic)"
+    assert _class_led(re.compile("[0-9]{3}")).startswith("[0-9](?<=")
+    assert _class_led(re.compile(r"(?<![0-9])[0-9]{3}")).startswith("[0-9](?<=")
+    assert _class_led(re.compile(r"\b[a-z]+@")) == r"(?:\b[a-z]+@)"  # most letters: no gain

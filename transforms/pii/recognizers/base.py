@@ -18,8 +18,10 @@ from __future__ import annotations
 
 import importlib
 import re
-from collections.abc import Sequence
+import sys
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, ClassVar
 
 from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
@@ -188,6 +190,79 @@ def first_characters(pattern: str, flags: int = 0) -> str | None:
     return None if empty or not first else "".join(sorted(first))
 
 
+# A class holding more lowercase letters than this matches most positions of prose: a scan for
+# it would skip little, and the lookbehind of `class_led` would only add work.
+_MAX_LOWERCASE_IN_LEADING_CLASS = 6
+
+
+@lru_cache(maxsize=1024)
+def class_led(regex: re.Pattern[str]) -> re.Pattern[str] | None:
+    """A regex matching one character, exactly where a match of `regex` can start, that `re`
+    scans fast; None when `regex` already starts with a plain character or class (or its first
+    characters are unknown, common in prose, or the rewrite does not compile).
+
+    `re` scans quickly for a pattern's first character class, but a pattern starting with an
+    assertion (`\\b`, a lookaround) or a repeat is tried at every position. Here the first
+    characters' class comes first, then a lookbehind over that character holding a lookahead
+    for `regex`: the lookahead tests `regex` where the character starts (its own lookbehinds
+    see the text before).
+    """
+    if _starts_plainly(regex):
+        return None
+    first = first_characters(regex.pattern, regex.flags)
+    if not first:
+        return None
+    try:
+        leading = re.compile(f"[{first}]", regex.flags)
+        if sum(1 for c in "abcdefghijklmnopqrstuvwxyz" if leading.match(c)) > (
+            _MAX_LOWERCASE_IN_LEADING_CLASS
+        ):
+            return None
+        return re.compile(f"[{first}](?<=(?=(?:{regex.pattern}))[{first}])", regex.flags)
+    except re.error:  # a global inline flag, or a group referred to inside the lookbehind
+        return None
+
+
+def _starts_plainly(regex: re.Pattern[str]) -> bool:
+    """Whether the first item of `regex` (inside groups) is a character or a class (True when
+    unsure: then `class_led` leaves it alone)."""
+    try:
+        constants: Any = importlib.import_module("re._constants")
+        parser: Any = importlib.import_module("re._parser")
+        items = list(parser.parse(regex.pattern, regex.flags))
+    except Exception:  # a `regex`-only pattern, or a future `re` without these modules
+        return True
+    while items and items[0][0] is constants.SUBPATTERN:
+        items = list(items[0][1][3])
+    if not items:
+        return True
+    op, arg = items[0]
+    if op is constants.BRANCH:  # `re` scans for the first characters of literal alternatives
+        return all(branch and branch[0][0] is constants.LITERAL for branch in arg[1])
+    return op in (constants.LITERAL, constants.IN)
+
+
+def scan_matches(
+    regex: re.Pattern[str], text: str, pos: int = 0, endpos: int = sys.maxsize
+) -> Iterator[re.Match[str]]:
+    """`regex.finditer(text, pos, endpos)`, the same matches, found faster through `class_led`
+    where it applies: each match starts where the class-led regex next finds one."""
+    led = class_led(regex)
+    if led is None:
+        yield from regex.finditer(text, pos, endpos)
+        return
+    while True:
+        start = led.search(text, pos, endpos)
+        if start is None:
+            return
+        match = regex.match(text, start.start(), endpos)
+        if match is None or match.end() == match.start():  # cannot happen; finditer knows best
+            yield from regex.finditer(text, start.start(), endpos)
+            return
+        yield match
+        pos = match.end()
+
+
 def compact(candidate: str) -> str:
     """Candidate without group separators, upper-cased: what check characters are computed on."""
     return candidate.translate(_SEPARATORS).upper()
@@ -333,7 +408,7 @@ class IdentifierRecognizer(PatternRecognizer):
         """`analyze` without the entity check and prefilters: for callers that applied them."""
         results: list[RecognizerResult] = []
         for pattern, regex in self.patterns_for(text):
-            for match in regex.finditer(text):
+            for match in scan_matches(regex, text):
                 score = self.score_candidate(text, match, pattern)
                 if score <= 0.0:
                     continue

@@ -1,0 +1,100 @@
+"""The fast profile's scanning shortcuts find exactly what plain scans find.
+
+`scan_matches` (class-led search, then `match`) against `finditer`; URL patterns run on
+whitespace-free pieces against the whole text; the crypto prefilter against Presidio's
+patterns (which match ignoring case)."""
+
+from __future__ import annotations
+
+import re
+from itertools import chain
+from typing import Any
+
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from tdg.transforms.pii.detection_settings import DetectionSettings
+from tdg.transforms.pii.engine import _PRESIDIO_PREFILTERS, Detector, _name_of
+from tdg.transforms.pii.recognizers.base import class_led, scan_matches
+
+_DETECTOR: list[Detector] = []
+
+
+def _fast_detector() -> Detector:
+    """One fast Detector for hypothesis tests (they cannot take a module fixture)."""
+    if not _DETECTOR:
+        _DETECTOR.append(Detector(DetectionSettings(profile="fast")))
+    return _DETECTOR[0]
+
+
+def _runner_patterns() -> list[re.Pattern[str]]:
+    patterns: list[re.Pattern[str]] = []
+    for runner in _fast_detector()._universal:
+        if runner.patterns is not None:
+            patterns += [p for p, _ in runner.patterns if isinstance(p, re.Pattern)]
+        if runner.identifier is not None:
+            patterns += [regex for _, regex in runner.identifier._compiled]
+    return patterns
+
+
+_PIECES = [*"0123456789", *" -/.:()+@XxABbcK\u212a京\n", "bc1", "138", "2024-", "12/31/", "JAN"]
+_PIECES += ["1234", "5678", "0755-", "+86 ", "E1234", "H12345678", "110105194912310", "4111"]
+_TEXTS = st.lists(st.sampled_from(_PIECES), max_size=16).map("".join)
+
+
+@given(_TEXTS, st.integers(0, 8), st.integers(0, 8))
+@settings(max_examples=300, deadline=None)
+def test_scan_matches_finds_what_finditer_finds(text: str, skip: int, cut: int) -> None:
+    led_any = False
+    end = max(0, len(text) - cut)
+    for regex in _runner_patterns():
+        led_any = led_any or class_led(regex) is not None
+        expected = [m.span() for m in regex.finditer(text)]
+        assert [m.span() for m in scan_matches(regex, text)] == expected, regex.pattern
+        expected = [m.span() for m in regex.finditer(text, skip, end)]
+        assert [m.span() for m in scan_matches(regex, text, skip, end)] == expected
+    assert led_any  # some patterns are scanned class-led
+
+
+def test_class_led_left_alone() -> None:
+    assert class_led(re.compile("[0-9]-")) is None  # already a class first
+    assert class_led(re.compile("abc|d")) is None  # literal alternatives: `re` scans for them
+    assert class_led(re.compile(r"\b[a-z]+@")) is None  # most lowercase letters: no gain
+    assert class_led(re.compile(r"(a)(?<![0-9])\1")) is None  # a group referred to
+    led = class_led(re.compile(r"(?<![0-9])[0-9]{3}"))
+    assert led is not None and led.pattern.startswith("[0-9](?<=")
+
+
+_URL_PIECES = [*" \n\t\"'/.-:Kk\u212a", "www.", "http://", "https://", "example", "com", "co"]
+_URL_PIECES += ["org", "uk", "a1", ".com/", "path?q=1", "<", ">", "(", ")", "京"]
+
+
+@given(st.lists(st.sampled_from(_URL_PIECES), max_size=14).map("".join))
+@settings(max_examples=300, deadline=None)
+def test_url_patterns_match_the_same_on_pieces(text: str) -> None:
+    runner = next(
+        r for r in _fast_detector()._universal if _name_of(r.recognizer) == "UrlRecognizer"
+    )
+    assert runner.pieces is not None and runner.patterns is not None
+    pieces = [m.span() for m in runner.pieces.finditer(text)]
+    for compiled, _ in runner.patterns:
+        on_pieces = chain.from_iterable(compiled.finditer(text, a, b) for a, b in pieces)
+        assert [m.span() for m in on_pieces] == [m.span() for m in compiled.finditer(text)]
+
+
+_CRYPTO_PIECES = [*"13bcBC", "bc1", "BC1", "\u212a", "\u017f", "q", "Z", "9", "x" * 10, "A1" * 6]
+
+
+@given(st.lists(st.sampled_from(_CRYPTO_PIECES), max_size=16).map("".join))
+@example("bc1" + "q" * 25)
+@example("1" + "\u212a" * 25)
+@settings(max_examples=500, deadline=None)
+def test_crypto_prefilter_holds_wherever_a_pattern_matches(text: str) -> None:
+    runner: Any = next(
+        r for r in _fast_detector()._universal if _name_of(r.recognizer) == "CryptoRecognizer"
+    )
+    prefilter = re.compile(_PRESIDIO_PREFILTERS["CryptoRecognizer"])
+    if any(p.search(text) for p, _ in runner.patterns):
+        assert prefilter.search(text) is not None
+    if text in ("bc1" + "q" * 25, "1" + "\u212a" * 25):
+        assert any(p.search(text) for p, _ in runner.patterns)  # the examples do match
