@@ -17,7 +17,6 @@ by a character window before each candidate.
 
 from __future__ import annotations
 
-import importlib
 import logging
 import re
 from collections.abc import Iterable, Sequence
@@ -38,6 +37,7 @@ from tdg.transforms.pii.recognizers.base import (
     first_character_gate,
     first_characters,
     min_ascii_digits,
+    parsed_regex,
     scan_matches,
 )
 from tdg.transforms.pii.recognizers.cn_address import CnAddressRecognizer
@@ -384,12 +384,10 @@ def _joinable(regex: re.Pattern[str]) -> bool:
     """
     if regex.flags & re.VERBOSE or re.match(r"\(\?[aiLmsux]+\)", regex.pattern):
         return False  # a global inline flag cannot be wrapped in a group (`_to_text_end`)
-    try:
-        constants: Any = importlib.import_module("re._constants")
-        parser: Any = importlib.import_module("re._parser")
-        parsed = parser.parse(regex.pattern, regex.flags)
-    except Exception:  # a future `re` without these modules
+    found = parsed_regex(regex.pattern, regex.flags)
+    if found is None:
         return False
+    constants, parsed = found
     boundaries = {constants.AT_BOUNDARY, constants.AT_NON_BOUNDARY}
     categories = {
         constants.CATEGORY_DIGIT,
@@ -918,12 +916,10 @@ def _pieces_of(name: str, patterns: tuple[tuple[Any, float], ...] | None) -> re.
 def _looks_around(regex: re.Pattern[str]) -> bool:
     """Whether `regex` may look at text outside its match (anchors, boundaries, lookarounds,
     back-references); True when unsure."""
-    try:
-        constants: Any = importlib.import_module("re._constants")
-        parser: Any = importlib.import_module("re._parser")
-        parsed = parser.parse(regex.pattern, regex.flags)
-    except Exception:  # a future `re` without these modules
+    found = parsed_regex(regex.pattern, regex.flags)
+    if found is None:
         return True
+    constants, parsed = found
     looking = {
         constants.AT,
         constants.ASSERT,
@@ -933,7 +929,7 @@ def _looks_around(regex: re.Pattern[str]) -> bool:
     }
 
     def walk(node: Any) -> bool:
-        if isinstance(node, parser.SubPattern):
+        if isinstance(node, type(parsed)):
             return any(op in looking or walk(arg) for op, arg in node.data)
         if isinstance(node, list | tuple):
             return any(walk(item) for item in node)

@@ -54,6 +54,21 @@ class _LongestDigitRun:
 longest_digit_run = _LongestDigitRun()
 
 
+def parsed_regex(pattern: str, flags: int = 0) -> tuple[Any, Any] | None:
+    """`re`'s opcode constants and parse tree of `pattern`, or None when `re` cannot parse it
+    (a `regex`-only pattern) or its private parser modules are gone (a future Python).
+
+    The regex analyses here (digit bounds, first characters, scan rewrites) read the parse
+    tree; no library offers one, and `re._parser` is what `re.compile` itself uses.
+    """
+    try:
+        constants: Any = importlib.import_module("re._constants")
+        parser: Any = importlib.import_module("re._parser")
+        return constants, parser.parse(pattern, flags)
+    except Exception:
+        return None
+
+
 def min_ascii_digits(pattern: str, flags: int = 0) -> int:
     """The fewest ASCII digits any match of `pattern` contains (0 when unsure).
 
@@ -61,12 +76,10 @@ def min_ascii_digits(pattern: str, flags: int = 0) -> int:
     repeats multiply, alternatives take their minimum, lookarounds count nothing. `\\d` counts
     nothing (it also matches non-ASCII digits), so this is a safe lower bound.
     """
-    try:
-        sre_constants: Any = importlib.import_module("re._constants")
-        sre_parse: Any = importlib.import_module("re._parser")
-        parsed = sre_parse.parse(pattern, flags)
-    except Exception:  # a `regex`-only pattern, or a future `re` without these modules
+    found = parsed_regex(pattern, flags)
+    if found is None:
         return 0
+    sre_constants, parsed = found
 
     def is_digit_class(items: Any) -> bool:
         if not items:
@@ -122,12 +135,10 @@ def first_characters(pattern: str, flags: int = 0) -> str | None:
     lookarounds) are skipped, alternatives joined, optional items add what follows them. As a
     lookahead compiled with the same flags, it matches wherever a match of `pattern` can start.
     """
-    try:
-        constants: Any = importlib.import_module("re._constants")
-        parser: Any = importlib.import_module("re._parser")
-        parsed = parser.parse(pattern, flags)
-    except Exception:  # a `regex`-only pattern, or a future `re` without these modules
+    found = parsed_regex(pattern, flags)
+    if found is None:
         return None
+    constants, parsed = found
     zero_width = {constants.AT, constants.ASSERT, constants.ASSERT_NOT}
     repeats = {
         constants.MAX_REPEAT,
@@ -226,12 +237,11 @@ def class_led(regex: re.Pattern[str]) -> re.Pattern[str] | None:
 def _starts_plainly(regex: re.Pattern[str]) -> bool:
     """Whether the first item of `regex` (inside groups) is a character or a class (True when
     unsure: then `class_led` leaves it alone)."""
-    try:
-        constants: Any = importlib.import_module("re._constants")
-        parser: Any = importlib.import_module("re._parser")
-        items = list(parser.parse(regex.pattern, regex.flags))
-    except Exception:  # a `regex`-only pattern, or a future `re` without these modules
+    found = parsed_regex(regex.pattern, regex.flags)
+    if found is None:
         return True
+    constants, tree = found
+    items = list(tree)
     while items and items[0][0] is constants.SUBPATTERN:
         items = list(items[0][1][3])
     if not items:
