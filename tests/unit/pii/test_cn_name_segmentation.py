@@ -3,12 +3,15 @@ must cut alike, or frequencies and tags would describe words the segmenter never
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
+from typing import Any
 
+import jieba
 import pytest
 import yaml
 
-from tdg.transforms.pii.recognizers.cn_person_name import CnPersonNameRecognizer, segmenter
+from tdg.transforms.pii.recognizers.cn_person_name import CnPersonNameRecognizer, dictionary
 
 CASES = yaml.safe_load(
     (Path(__file__).resolve().parents[2] / "fixtures/recognizers/cn_person_name.yaml").read_text(
@@ -27,9 +30,17 @@ SENTENCES = (
 )
 
 
+@pytest.fixture(scope="module")
+def jieba_tokenizer() -> Any:
+    logging.getLogger("jieba").setLevel(logging.CRITICAL)
+    tokenizer = jieba.Tokenizer()
+    tokenizer.initialize()
+    return tokenizer
+
+
 @pytest.mark.parametrize("hmm", [False, True])
-def test_rjieba_cuts_like_jieba(hmm: bool) -> None:
-    tokenizer, _ = segmenter()
+def test_rjieba_cuts_like_jieba(hmm: bool, jieba_tokenizer: Any) -> None:
+    tokenizer = jieba_tokenizer
     for text in SENTENCES:
         tokens, _ = CnPersonNameRecognizer.segment(text, hmm=hmm)
         assert tokens == tokenizer.lcut(text, HMM=hmm), text
@@ -41,3 +52,11 @@ def test_offsets_are_token_starts() -> None:
     assert "".join(tokens) == text
     for token, start in zip(tokens, starts, strict=True):
         assert text[start : start + len(token)] == token
+
+
+def test_dictionary_holds_jiebas_frequencies_and_tags(jieba_tokenizer: Any) -> None:
+    freq, tags = dictionary()
+    words = {w: f for w, f in jieba_tokenizer.FREQ.items() if f > 0}
+    assert {w: f for w, f in freq.items() if f > 0} == words
+    assert tags["北京"] == "ns"
+    assert tags["周杰伦"] == "nr"

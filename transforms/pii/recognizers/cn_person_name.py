@@ -3,11 +3,7 @@
 from __future__ import annotations
 
 import itertools
-import logging
-import os
 import re
-import tempfile
-import threading
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -114,8 +110,9 @@ _NOT_BEFORE_NICKNAME = "古大最很多较太养变缩减矮弱微渺细胆从�
 
 # Kinship and familiarity words that follow a given name or surname in casual address
 # (明哥, 王姐, 何爷爷, 李总): the name and the word together are how the person is called.
-_KIN_SUFFIXES = ("爷爷", "奶奶", "哥", "姐", "叔", "妹", "弟", "嫂", "伯", "婶", "姨", "舅", "总")
-_KIN_SUFFIX_SET = frozenset(_KIN_SUFFIXES)
+_KIN_SUFFIXES = frozenset(
+    ("爷爷", "奶奶", "哥", "姐", "叔", "妹", "弟", "嫂", "伯", "婶", "姨", "舅", "总")
+)
 # Characters that with a kinship word form a role, not a name (大哥, 表姐, 师兄 ...).
 _NOT_BEFORE_KIN = frozenset("大二三四五六七八九十老小表堂帅靓师学亲干兄姐哥弟妹叔伯姨舅我你他她")
 # Pet-name characters that are reduplicated as nicknames (豆豆, 兔兔, 壮壮), beside given-name
@@ -270,42 +267,26 @@ def _title_pattern() -> re.Pattern[str]:
     return re.compile(_alternation(list(_HONORIFICS)))
 
 
-# --- jieba, loaded once per process -------------------------------------------------------
-
-_segmenter_lock = threading.Lock()
-_segmenter: tuple[Any, dict[str, str]] | None = None
+# --- jieba's dictionary, loaded once per process -----------------------------------------
 
 
-def _writable_cache_dir() -> str:
-    for candidate in (os.environ.get("TDG_CACHE_DIR"), tempfile.gettempdir()):
-        if candidate and os.path.isdir(candidate) and os.access(candidate, os.W_OK):
-            return candidate
-    return os.devnull  # jieba cannot write there; it rebuilds the dictionary each time
+@cache
+def dictionary() -> tuple[dict[str, int], dict[str, str]]:
+    """jieba's dictionary as word -> frequency and word -> part-of-speech tag (lazy, shared).
 
-
-def segmenter() -> tuple[Any, dict[str, str]]:
-    """The process's jieba `Tokenizer` and its dictionary's word -> tag table (lazy, shared).
-
-    They give word frequencies (`Tokenizer.FREQ`) and tags by lookup; segmentation itself is
-    rjieba's (`CnPersonNameRecognizer.segment`), over the same dictionary. jieba's
-    part-of-speech Viterbi is never run. jieba's
-    dictionary ships inside the package; its cache goes to `$TDG_CACHE_DIR` or the temp
-    directory, and jieba's logger is silenced so a failed cache write is quiet.
+    Segmentation is rjieba's (`CnPersonNameRecognizer.segment`), over this same dictionary;
+    the rules only look words up. The file ships inside the jieba package and is read once
+    here, rather than through jieba's `Tokenizer` (which also builds a prefix table and a
+    cache file) and `POSTokenizer` (which reads the file again for the tags).
     """
-    global _segmenter
-    if _segmenter is None:
-        with _segmenter_lock:
-            if _segmenter is None:
-                import jieba
-                import jieba.posseg
-
-                logging.getLogger("jieba").setLevel(logging.CRITICAL)
-                tokenizer = jieba.Tokenizer()
-                tokenizer.tmp_dir = _writable_cache_dir()
-                tokenizer.initialize()
-                tags: dict[str, str] = jieba.posseg.POSTokenizer(tokenizer).word_tag_tab
-                _segmenter = (tokenizer, tags)
-    return _segmenter
+    freq: dict[str, int] = {}
+    tags: dict[str, str] = {}
+    text = resources.files("jieba").joinpath("dict.txt").read_text(encoding="utf-8")
+    for line in text.splitlines():
+        word, count, tag = line.split(" ")
+        freq[word] = int(count)
+        tags[word] = tag
+    return freq, tags
 
 
 @cache
@@ -394,7 +375,7 @@ class CnPersonNameRecognizer(EntityRecognizer):
         )
 
     def load(self) -> None:
-        segmenter()
+        dictionary()
         rjieba.cut("载入", False)  # rjieba builds its dictionary on first use
         _ordinary_words()
         given_name_chars()
@@ -435,8 +416,7 @@ class CnPersonNameRecognizer(EntityRecognizer):
         if tokens is None or starts is None:
             tokens, starts = self.segment(text)
         token_at: dict[int, str] | None = None  # built on the first honorific match
-        tokenizer, tags = segmenter()
-        freq: dict[str, int] = tokenizer.FREQ
+        freq, tags = dictionary()
         spans = [(m.start("name"), m.end("name"), CUE_SCORE) for m in prefix.finditer(text)]
         titled = _title_pattern().search(text) is not None
         for m in honorific.finditer(text) if titled else ():
@@ -465,12 +445,11 @@ class CnPersonNameRecognizer(EntityRecognizer):
 
         The kinship word must be a token of its own, so that 王总是 (王 + 总是) and dictionary
         roles (大哥, 表姐) do not qualify."""
-        tokenizer, tags = segmenter()
-        freq: dict[str, int] = tokenizer.FREQ
+        freq, tags = dictionary()
         table = surnames()
         given = given_name_chars()
         spans: list[tuple[int, int, float]] = []
-        kin_at = [i for i, token in enumerate(tokens) if token in _KIN_SUFFIX_SET and i > 0]
+        kin_at = [i for i, token in enumerate(tokens) if token in _KIN_SUFFIXES and i > 0]
         for i in kin_at:
             token = tokens[i]
             chars = ""
@@ -502,8 +481,7 @@ class CnPersonNameRecognizer(EntityRecognizer):
         matches = list(_transliteration_pattern().finditer(text))
         if not matches:
             return []
-        tokenizer, tags = segmenter()
-        freq: dict[str, int] = tokenizer.FREQ
+        freq, tags = dictionary()
         token_start = set(starts)
         token_end = {s + len(t) for s, t in zip(starts, tokens, strict=True)}
         index = {s: k for k, s in enumerate(starts)}
@@ -550,8 +528,7 @@ class CnPersonNameRecognizer(EntityRecognizer):
         self, text: str, tokens: list[str] | None = None, starts: list[int] | None = None
     ) -> list[tuple[int, int, float]]:
         """Names among the dictionary segmentation's words (see the class docstring)."""
-        tokenizer, tags = segmenter()
-        freq: dict[str, int] = tokenizer.FREQ
+        freq, tags = dictionary()
         table = surnames()
         given = given_name_chars()
         if tokens is None or starts is None:
@@ -712,11 +689,11 @@ _NOT_IN_GIVEN_NAME = frozenset(
 def _ordinary_words() -> frozenset[str]:
     """Dictionary words no lexicon rule can start from: not tagged as a name, not a surname,
     not a doubled character (built once per process from jieba's tables)."""
-    tokenizer, tags = segmenter()
+    freq, tags = dictionary()
     table = surnames()
     return frozenset(
         word
-        for word, count in tokenizer.FREQ.items()
+        for word, count in freq.items()
         if count > 0
         and len(word) >= 2
         and word[0] != word[1]
@@ -793,8 +770,7 @@ def _dictionary_name_score(
         return 0.0
     if not any(c in given for c in rest):
         # 赵本山 is a name, 胡萝卜 is surname + a common word (萝卜).
-        tokenizer, _ = segmenter()
-        freq = tokenizer.FREQ
+        freq, _ = dictionary()
         if (
             len(word) != 3
             or not all(_is_given_char(c) and c != "一" for c in rest)
