@@ -534,10 +534,8 @@ class Detector:
             union=_union_of(patterns),
             candidates=_candidates_of(
                 patterns
-                if patterns is not None
-                else tuple((regex, 0.0) for _, regex in identifier._compiled)
-                if identifier is not None
-                else None
+                if identifier is None
+                else tuple((regex, 0.0) for _, regex in identifier.compiled_patterns)
             ),
             identifier=identifier,
             needs_non_ascii=name in _NEEDS_NON_ASCII,
@@ -877,16 +875,21 @@ def _union_of(patterns: tuple[tuple[Any, float], ...] | None) -> re.Pattern[str]
     flags = compiled[0].flags
     if any(p.flags != flags or re.search(r"\\[1-9]|\(\?[a-zA-Z]+\)", p.pattern) for p in compiled):
         return None
-    union = "|".join(f"(?:{p.pattern})" for p in compiled)
-    # A lookahead on the characters any match starts with: `re` then rejects most positions
-    # after one class test instead of trying every alternative there.
-    starts = [first_characters(p.pattern, flags) for p in compiled]
-    if all(starts):
-        union = f"(?=[{''.join(s for s in starts if s)}])(?:{union})"
     try:
-        return re.compile(union, flags)
+        return re.compile(_first_character_led(compiled), flags)
     except re.error:
         return None
+
+
+def _first_character_led(compiled: Sequence[re.Pattern[str]]) -> str:
+    """An alternation of `compiled` (same flags), behind a lookahead on the characters any of
+    their matches starts with when those are known: `re` then rejects most positions after
+    one class test instead of trying every alternative there."""
+    union = "|".join(f"(?:{p.pattern})" for p in compiled)
+    starts = [first_characters(p.pattern, p.flags) for p in compiled]
+    if not all(starts):
+        return union
+    return f"(?=[{''.join(s for s in starts if s)}])(?:{union})"
 
 
 def _candidates_of(patterns: tuple[tuple[Any, float], ...] | None) -> re.Pattern[str] | None:
@@ -896,9 +899,8 @@ def _candidates_of(patterns: tuple[tuple[Any, float], ...] | None) -> re.Pattern
     union = _union_of(patterns) if len(patterns) > 1 else patterns[0][0]
     if not isinstance(union, re.Pattern) or not _joinable(union):
         return None
-    if len(patterns) == 1 and (first := first_characters(union.pattern, union.flags)):
-        # A lookahead on the first characters: `re` rejects most positions after one test.
-        gated = re.compile(f"(?=[{first}])(?:{union.pattern})", union.flags)
+    if len(patterns) == 1:
+        gated = re.compile(_first_character_led([union]), union.flags)
         return gated if _joinable(gated) else union
     return union
 

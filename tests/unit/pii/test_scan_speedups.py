@@ -33,7 +33,7 @@ def _runner_patterns() -> list[re.Pattern[str]]:
         if runner.patterns is not None:
             patterns += [p for p, _ in runner.patterns if isinstance(p, re.Pattern)]
         if runner.identifier is not None:
-            patterns += [regex for _, regex in runner.identifier._compiled]
+            patterns += [regex for _, regex in runner.identifier.compiled_patterns]
     return patterns
 
 

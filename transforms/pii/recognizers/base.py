@@ -410,6 +410,11 @@ class IdentifierRecognizer(PatternRecognizer):
             return []
         return self.find(text)
 
+    @property
+    def compiled_patterns(self) -> tuple[tuple[CandidatePattern, re.Pattern[str]], ...]:
+        """Every pattern with its compiled regex (`patterns_for` chooses among them)."""
+        return self._compiled
+
     def patterns_for(self, text: str) -> Sequence[tuple[CandidatePattern, re.Pattern[str]]]:
         """The compiled patterns worth running on `text` (a subclass may skip hopeless ones)."""
         return self._compiled
