@@ -19,6 +19,7 @@ from tdg.transforms.pii.engine import (
     _matching,
 )
 from tdg.transforms.pii.recognizers.base import first_characters
+from tests.detectors import fast_detector
 
 
 @pytest.fixture(scope="module")
@@ -251,7 +252,7 @@ def test_batch_prefilter_finds_exactly_the_texts_a_search_finds(texts: list[str]
 @given(st.lists(st.text(alphabet="0123456789+-() .Xx@abc:/\n", max_size=40), max_size=8))
 @settings(max_examples=200, deadline=None)
 def test_every_runner_scan_finds_the_texts_its_regexes_find(texts: list[str]) -> None:
-    detector = _fast_detector()
+    detector = fast_detector()
     indexes = list(range(len(texts)))
     for runner in detector._universal:
         for regex in (runner.prefilter, runner.candidates):
@@ -280,20 +281,10 @@ def test_class_first_matches_the_same(pattern: str) -> None:
     same()
 
 
-_DETECTOR: list[Detector] = []
-
-
-def _fast_detector() -> Detector:
-    """One fast Detector for hypothesis tests (they cannot take a module fixture)."""
-    if not _DETECTOR:
-        _DETECTOR.append(Detector(DetectionSettings(profile="fast")))
-    return _DETECTOR[0]
-
-
 @given(st.text(alphabet="0123456789+-() .Xx@abcE:/HG\n\u4eac", max_size=40))
 @settings(max_examples=200, deadline=None)
 def test_class_led_scans_match_where_the_regexes_do(text: str) -> None:
-    detector = _fast_detector()
+    detector = fast_detector()
     led_any = False
     for runner in detector._universal:
         for regex in (runner.prefilter, runner.candidates, runner.context_words):

@@ -45,9 +45,11 @@ def test_prefilter_holds_wherever_a_pattern_matches(
 
 
 @pytest.mark.parametrize(
-    "text", ["手机13812345678", "+86 138-1234-5678", "电话(010)12345678", "0755-8888 6666转123"]
+    "text", ["手机13812345678", "+86 138-1234-5678", "电话(010)62345678", "0755-8888 6666转123"]
 )
 def test_prefilters_pass_the_documented_examples(text: str) -> None:
+    matched = [cls for cls in _PREFILTERED if any(re.search(p.regex, text) for p in cls.PATTERNS)]
+    assert matched  # each example is a phone number one of the recognizers matches
     hits = [
         cls.__name__
         for cls in _PREFILTERED

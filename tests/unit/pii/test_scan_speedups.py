@@ -13,23 +13,14 @@ from typing import Any
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from tdg.transforms.pii.detection_settings import DetectionSettings
-from tdg.transforms.pii.engine import _PRESIDIO_PREFILTERS, Detector, _name_of
+from tdg.transforms.pii.engine import _PRESIDIO_PREFILTERS, _name_of
 from tdg.transforms.pii.recognizers.base import class_led, scan_matches
-
-_DETECTOR: list[Detector] = []
-
-
-def _fast_detector() -> Detector:
-    """One fast Detector for hypothesis tests (they cannot take a module fixture)."""
-    if not _DETECTOR:
-        _DETECTOR.append(Detector(DetectionSettings(profile="fast")))
-    return _DETECTOR[0]
+from tests.detectors import fast_detector
 
 
 def _runner_patterns() -> list[re.Pattern[str]]:
     patterns: list[re.Pattern[str]] = []
-    for runner in _fast_detector()._universal:
+    for runner in fast_detector()._universal:
         if runner.patterns is not None:
             patterns += [p for p, _ in runner.patterns if isinstance(p, re.Pattern)]
         if runner.identifier is not None:
@@ -73,7 +64,7 @@ _URL_PIECES += ["org", "uk", "a1", ".com/", "path?q=1", "<", ">", "(", ")", "京
 @settings(max_examples=300, deadline=None)
 def test_url_patterns_match_the_same_on_pieces(text: str) -> None:
     runner = next(
-        r for r in _fast_detector()._universal if _name_of(r.recognizer) == "UrlRecognizer"
+        r for r in fast_detector()._universal if _name_of(r.recognizer) == "UrlRecognizer"
     )
     assert runner.pieces is not None and runner.patterns is not None
     pieces = [m.span() for m in runner.pieces.finditer(text)]
@@ -91,7 +82,7 @@ _CRYPTO_PIECES = [*"13bcBC", "bc1", "BC1", "\u212a", "\u017f", "q", "Z", "9", "x
 @settings(max_examples=500, deadline=None)
 def test_crypto_prefilter_holds_wherever_a_pattern_matches(text: str) -> None:
     runner: Any = next(
-        r for r in _fast_detector()._universal if _name_of(r.recognizer) == "CryptoRecognizer"
+        r for r in fast_detector()._universal if _name_of(r.recognizer) == "CryptoRecognizer"
     )
     prefilter = re.compile(_PRESIDIO_PREFILTERS["CryptoRecognizer"])
     if any(p.search(text) for p, _ in runner.patterns):
