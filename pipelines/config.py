@@ -19,6 +19,7 @@ from tdg.transforms.consent_registry import RegistrySettings
 from tdg.transforms.errors import UserError
 from tdg.transforms.expectations_runner import ExpectationSettings
 from tdg.transforms.pii.detection_settings import DetectionSettings
+from tdg.transforms.pii.language import normalize_hint
 from tdg.transforms.pii.operator_settings import OperatorSettings
 
 SCHEME_SEPARATOR = "://"
@@ -98,6 +99,12 @@ class SourceConfig(Strict):
     on_corrupt_file: Literal["fail", "quarantine"] = "fail"
     synthetic: SyntheticProvenance | None = None
     pii: SourcePii = Field(default_factory=SourcePii)
+
+    @field_validator("language")
+    @classmethod
+    def _supported_language(cls, value: str | None) -> str | None:
+        normalize_hint(value)  # raises ValueError naming the language
+        return value
 
     @model_validator(mode="after")
     def _synthetic_needs_provenance(self) -> SourceConfig:

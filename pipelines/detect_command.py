@@ -38,7 +38,8 @@ def register(subparsers: Any) -> None:
         "--lang",
         choices=("auto", "en", "zh"),
         default="auto",
-        help="language of every record; auto (default) decides per record from its script",
+        help="language of every record; auto (default) decides per record from its script; "
+        "en or zh comes first and the script adds the other where it shows (mixed text)",
     )
     parser.add_argument(
         "--profile",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tdg.pipelines.config import SourceConfig
+from tdg.transforms.pii.language import SUPPORTED_LANGUAGES, normalize_hint
 from tdg.transforms.records import Quarantined, Record
 from tdg.transforms.run_context import RunContext
 from tdg.transforms.stage import RecordStageFn
@@ -23,6 +24,16 @@ def validate_record(
             "text_too_long",
             f"text has {len(record.text)} characters, limit {max_text_chars}",
         )
+    if not _language_supported(record.language):
+        # Personal information is detected in English and Chinese only: a record in another
+        # language cannot be certified as de-identified.
+        return Quarantined.of(
+            record,
+            STAGE,
+            "unsupported_language",
+            f"language {record.language!r}: personal information is detected in "
+            f"{', '.join(SUPPORTED_LANGUAGES)} only",
+        )
     # Interim Measures Art. 7(1): a record whose source lacks licence or evidence is not lawful.
     missing = [n for n, v in (("licence", source.licence), ("evidence", source.evidence)) if not v]
     if missing:
@@ -40,6 +51,14 @@ def validate_record(
                 record, STAGE, "robots_disallowed", "the crawl recorded a robots.txt disallow"
             )
     return record
+
+
+def _language_supported(language: str | None) -> bool:
+    try:
+        normalize_hint(language)
+    except ValueError:
+        return False
+    return True
 
 
 class ValidateFn(RecordStageFn):

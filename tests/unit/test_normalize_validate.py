@@ -60,3 +60,15 @@ def test_validate_quarantines_empty_long_unlicensed_and_disallowed() -> None:
     out = validate_record(blocked, SOURCE, None)
     assert isinstance(out, Quarantined) and out.reason_code == "robots_disallowed"
     assert isinstance(validate_record(r, SOURCE, None), Record)
+
+
+def test_validate_quarantines_a_language_tdg_cannot_check() -> None:
+    r = make_record()
+    for supported in (None, "auto", "zh-CN", "en", "mixed"):
+        assert validate_record(dataclasses.replace(r, language=supported), SOURCE, None) is not None
+        assert isinstance(
+            validate_record(dataclasses.replace(r, language=supported), SOURCE, None), Record
+        )
+    french = validate_record(dataclasses.replace(r, language="fr"), SOURCE, None)
+    assert isinstance(french, Quarantined) and french.reason_code == "unsupported_language"
+    assert "'fr'" in french.reason_detail

@@ -1,8 +1,9 @@
 """Per-record language routing: which language-specific recognizers a record needs.
 
-A hint (a record field or the source's default) wins; otherwise the script decides: the ratio
-of CJK ideographs and of Latin letters among the letters of the text. Mixed Chinese-English text
-routes to both, because a Chinese post quoting an English name needs the English NER too.
+A hint (a record field or the source's default) comes first, and the script adds what it shows:
+the ratio of CJK ideographs and of Latin letters among the letters of the text. Mixed
+Chinese-English text routes to both, because a Chinese post quoting an English name needs the
+English NER too, whatever its source declares.
 """
 
 from __future__ import annotations
@@ -55,9 +56,14 @@ def normalize_hint(hint: str | None) -> tuple[str, ...] | None:
 
 def detect_languages(text: str) -> tuple[str, ...]:
     """Script-based guess. Text with no letters at all routes to English (patterns still run)."""
+    return _script_languages(text) or ("en",)
+
+
+def _script_languages(text: str) -> tuple[str, ...]:
+    """The languages the script of `text` shows; none for text without letters."""
     cjk = len(_CJK.findall(text))
     if cjk == 0:
-        return ("en",)
+        return ("en",) if _LATIN.search(text) else ()
     latin = len(_LATIN.findall(text))
     if latin == 0:
         return ("zh",)
@@ -73,8 +79,11 @@ def detect_languages(text: str) -> tuple[str, ...]:
 
 
 def route_languages(text: str, hint: str | None = None) -> tuple[str, ...]:
-    """Languages whose recognizers should run on `text`: the hint's, else detected ones."""
+    """Languages whose recognizers should run on `text`: the hint's first, then any other the
+    script shows. A hint adds a language (digits-only text hinted `zh` gets the Chinese
+    recognizers) but never hides one: an English name quoted in a record of a Chinese source
+    still meets the English NER."""
     hinted = normalize_hint(hint)
-    if hinted is not None:
-        return hinted
-    return detect_languages(text)
+    if hinted is None:
+        return detect_languages(text)
+    return hinted + tuple(lang for lang in _script_languages(text) if lang not in hinted)

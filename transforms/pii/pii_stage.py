@@ -8,6 +8,7 @@ operators wrote is quarantined (`residual_pii`), never accepted.
 from __future__ import annotations
 
 import dataclasses
+import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -37,6 +38,8 @@ ANONYMIZE_STEP = "pii.anonymize.v1"
 RESCAN_RECOGNIZERS = frozenset(
     {
         "CnResidentIdRecognizer",
+        "CnUsccRecognizer",
+        "CnLicensePlateRecognizer",
         "CnMobileRecognizer",
         "CnLandlineRecognizer",
         "CnBankCardRecognizer",
@@ -73,15 +76,32 @@ class PiiStageSettings:
         return {self.detection.profile, *self.source_profiles.values()}
 
 
+def identity_key(value: str) -> str:
+    """A value as compared across input and output: letters and digits only, any width, any
+    case (`138 1234 5678`, `１３８１２３４５６７８` and `13812345678` are one number)."""
+    return "".join(c for c in unicodedata.normalize("NFKC", value) if c.isalnum()).casefold()
+
+
+def original_keys(text: str, findings: Sequence[Finding]) -> frozenset[str]:
+    """Identity keys of the identifiers detected in an input text, for the rescan."""
+    return frozenset(identity_key(text[f.start : f.end]) for f in findings if counts_in_rescan(f))
+
+
 def residual(
-    findings: Sequence[Finding], replaced: Sequence[tuple[int, int]], text: str
+    findings: Sequence[Finding],
+    replaced: Sequence[tuple[int, int]],
+    text: str,
+    originals: frozenset[str] = frozenset(),
 ) -> list[Finding]:
-    """Identifiers in an output text that no operator wrote.
+    """Identifiers in an output text that survive de-identification.
 
     A finding counts when the characters outside every replaced span still carry identifier
-    characters (letters or digits of any width): a pattern whose span spills from an operator's
-    output into neighbouring Chinese text (Presidio's e-mail pattern uses `\\w`) is not a
-    survivor, a half-replaced number is.
+    characters (letters or digits of any width), or when it is one of the input's own
+    identifiers (`originals`, from `original_keys`) whatever wrote it: an operator whose
+    output keeps the value (a mask keeping every digit) does not make it safe. A pattern whose
+    span spills from an operator's output into neighbouring Chinese text (Presidio's e-mail
+    pattern uses `\\w`) is not a survivor, a half-replaced number is, and a surrogate (another
+    valid number) is not.
     """
     out = []
     for f in findings:
@@ -92,7 +112,8 @@ def residual(
             for i in range(f.start, f.end)
             if not any(start <= i < end for start, end in replaced)
         ]
-        if any((ch.isascii() and ch.isalnum()) or "０" <= ch <= "ｚ" for ch in outside):
+        spills = any((ch.isascii() and ch.isalnum()) or "０" <= ch <= "ｚ" for ch in outside)
+        if spills or identity_key(text[f.start : f.end]) in originals:
             out.append(f)
     return out
 
@@ -160,6 +181,9 @@ class DeidentifyFn(BatchStageFn):
 
     def process(self, batch: Sequence[Record]) -> Iterator[Any]:
         s = self._settings
+        # Detection routes by the record's own hint (None: by script, so mixed text runs both
+        # languages); the record keeps the first language for the dataset's metrics.
+        hints = [r.language for r in batch]
         batch = [with_language(r) for r in batch]
         findings: list[list[Finding]] = [[] for _ in batch]
         by_profile: dict[str, list[int]] = {}
@@ -168,12 +192,10 @@ class DeidentifyFn(BatchStageFn):
                 s.source_profiles.get(r.source_id, s.detection.profile), []
             ).append(i)
         for profile, idx in by_profile.items():
-            found = self._detectors[profile].detect_batch(
-                [(batch[i].text, batch[i].language) for i in idx]
-            )
+            found = self._detectors[profile].detect_batch([(batch[i].text, hints[i]) for i in idx])
             for i, f in zip(idx, found, strict=True):
                 findings[i] = f
-        outs: list[tuple[Record, DeidentifiedText]] = []
+        outs: list[tuple[Record, DeidentifiedText, frozenset[str]]] = []
         for record, found in zip(batch, findings, strict=True):
             deid = self._by_source.get(record.source_id, self._default)
             prints = deid.fingerprints(record.text, found) if found else []
@@ -192,10 +214,10 @@ class DeidentifyFn(BatchStageFn):
             new = deidentified_record(
                 record, out, DEIDENTIFY_STEP, s.keep_for_anonymization, found, prints
             )
-            outs.append((new, out))
-        rescans = self._rescanner.detect_batch([(r.text, r.language) for r, _ in outs])
-        for (record, out), found in zip(outs, rescans, strict=True):
-            left = residual(found, out.replaced, record.text)
+            outs.append((new, out, original_keys(record.text, found)))
+        rescans = self._rescanner.detect_batch([(r.text, r.language) for r, _, _ in outs])
+        for (record, out, keys), found in zip(outs, rescans, strict=True):
+            left = residual(found, out.replaced, record.text, keys)
             yield from self._emit(residual_quarantine(record, left) if left else record)
 
 
@@ -222,13 +244,17 @@ class AnonymizeFn(BatchStageFn):
         for r in records:
             if r.pending is None:
                 raise ValueError(f"record {r.record_id} reached anonymization without its original")
-            out = self._deid.apply(r.pending.original_text, r.pending.findings)
-            base = dataclasses.replace(r, text=r.pending.original_text, pending=None)
-            outs.append((deidentified_record(base, out, ANONYMIZE_STEP, False, ()), out))
-        rescans = self._rescanner.detect_batch([(r.text, r.language) for r, _ in outs])
+            original, found = r.pending.original_text, r.pending.findings
+            out = self._deid.apply(original, found)
+            base = dataclasses.replace(r, text=original, pending=None)
+            record = deidentified_record(base, out, ANONYMIZE_STEP, False, ())
+            outs.append((record, out, original_keys(original, found)))
+        rescans = self._rescanner.detect_batch([(r.text, r.language) for r, _, _ in outs])
         return [
-            residual_quarantine(r, left) if (left := residual(found, out.replaced, r.text)) else r
-            for (r, out), found in zip(outs, rescans, strict=True)
+            residual_quarantine(r, left)
+            if (left := residual(found, out.replaced, r.text, keys))
+            else r
+            for (r, out, keys), found in zip(outs, rescans, strict=True)
         ]
 
 

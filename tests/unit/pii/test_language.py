@@ -1,4 +1,4 @@
-"""Language routing: hints win, otherwise the script decides; mixed text gets both."""
+"""Language routing: hints come first, the script adds what it shows; mixed text gets both."""
 
 from __future__ import annotations
 
@@ -24,11 +24,15 @@ def test_detected_languages(text: str, expected: tuple[str, ...]) -> None:
     assert route_languages(text, None) == expected
 
 
-def test_hint_overrides_script() -> None:
-    assert route_languages("请明天给我打电话。", "en") == ("en",)
-    assert route_languages("Please call me.", "zh-CN") == ("zh",)
+def test_hint_comes_first_and_never_hides_a_script() -> None:
+    assert route_languages("12345 67890", "zh") == ("zh",)
+    assert route_languages("请明天给我打电话。", "zh") == ("zh",)
+    assert route_languages("请明天给我打电话。", "en") == ("en", "zh")
+    assert route_languages("Please call me.", "zh-CN") == ("zh", "en")
     assert route_languages("Please call me.", "auto") == ("en",)
     assert route_languages("Please call me.", "mixed") == ("zh", "en")
+    # A Chinese source's record quoting English names still gets the English NER.
+    assert route_languages("会议改到三点，请通知 Alice Brown and Bob", "zh") == ("zh", "en")
 
 
 def test_unknown_hint_is_an_error() -> None:

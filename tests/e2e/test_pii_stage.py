@@ -1,0 +1,127 @@
+"""The PII stage on the real Beam runner: language routing of mixed text, and the rescan that
+quarantines a record whose identifier survives (`residual_pii`) but not one with surrogates."""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import pickle
+from datetime import UTC, datetime
+from pathlib import Path
+
+import apache_beam as beam
+import pytest
+
+from tdg.transforms.keys import KeyRing, init_keys
+from tdg.transforms.pii.checksums import resident_id_check_char
+from tdg.transforms.pii.detection_settings import DetectionSettings
+from tdg.transforms.pii.engine import Finding
+from tdg.transforms.pii.operator_settings import OperatorSettings, OperatorSpec
+from tdg.transforms.pii.pii_stage import PiiStageSettings, apply_pii, original_keys, residual
+from tdg.transforms.records import Quarantined, Record
+from tdg.transforms.run_context import RunContext
+from tests.record_factory import synthetic_record
+
+pytestmark = pytest.mark.e2e
+
+CTX = RunContext("run-test", "0.1.0", "0" * 64, datetime(2025, 1, 1, tzinfo=UTC))
+# Synthetic: names from the sample generator's pools, a resident ID with region 110105.
+ID_BODY = "11010519850612301"
+RESIDENT_ID = ID_BODY + resident_id_check_char(ID_BODY)
+MIXED = "会议改到三点，请通知 Nancy Nelson 和 Matthew Carter 准时参加，谢谢大家配合。"
+
+
+@pytest.fixture(scope="module")
+def keys(tmp_path_factory: pytest.TempPathFactory) -> KeyRing:
+    directory: Path = tmp_path_factory.mktemp("keys")
+    init_keys(directory)
+    return KeyRing(str(directory))
+
+
+def run_stage(
+    records: list[Record], settings: PiiStageSettings, keys: KeyRing, out_dir: Path
+) -> tuple[list[Record], list[Quarantined]]:
+    """Run the stage and read back both outputs (written as base64 pickles: the runner's
+    workers do not share the test's memory)."""
+    with beam.Pipeline() as p:
+        main, quarantine, _ = apply_pii(p | beam.Create(records), CTX, settings, keys, 8)
+        for tag, pcoll in (("accepted", main), ("quarantined", quarantine)):
+            _ = (
+                pcoll
+                | f"Encode_{tag}" >> beam.Map(lambda x: base64.b64encode(pickle.dumps(x)).decode())
+                | f"Write_{tag}" >> beam.io.WriteToText(str(out_dir / tag))
+            )
+    got = {}
+    for tag in ("accepted", "quarantined"):
+        lines = [ln for f in sorted(out_dir.glob(f"{tag}*")) for ln in f.read_text().split()]
+        got[tag] = [pickle.loads(base64.b64decode(ln)) for ln in lines]
+    return got["accepted"], got["quarantined"]
+
+
+def settings(profile: str, **by_entity: OperatorSpec) -> PiiStageSettings:
+    operators = OperatorSettings()
+    if by_entity:
+        operators = OperatorSettings(by_entity={**operators.by_entity, **by_entity})
+    return PiiStageSettings(detection=DetectionSettings(profile=profile), operators=operators)
+
+
+@pytest.mark.parametrize("language", [None, "auto", "zh"])
+def test_mixed_text_meets_the_english_ner_whatever_its_language_field(
+    language: str | None, keys: KeyRing, tmp_path: Path
+) -> None:
+    record = synthetic_record(0, "notes", MIXED, language=language)  # type: ignore[arg-type]
+    accepted, quarantined = run_stage([record], settings("thorough"), keys, tmp_path)
+    assert quarantined == []
+    (out,) = accepted
+    assert "Nancy Nelson" not in out.text and "Matthew Carter" not in out.text
+    assert {e.entity_type for e in out.pii} >= {"PERSON"}
+    assert out.language == (language if language not in (None, "auto") else "zh")
+
+
+def test_an_identifier_an_operator_leaves_intact_is_quarantined(
+    keys: KeyRing, tmp_path: Path
+) -> None:
+    text = f"身份证号码：{RESIDENT_ID}，请核对。"
+    keep_all = OperatorSpec(name="mask", params={"keep_last": 18})
+    accepted, quarantined = run_stage(
+        [synthetic_record(1, "forms", text)],
+        settings("fast", CN_RESIDENT_ID=keep_all),
+        keys,
+        tmp_path,
+    )
+    assert accepted == []
+    (q,) = quarantined
+    assert q.reason_code == "residual_pii" and "CN_RESIDENT_ID" in q.reason_detail
+
+
+def test_surrogates_and_partial_masks_pass_the_rescan(keys: KeyRing, tmp_path: Path) -> None:
+    records = [
+        synthetic_record(2, "forms", f"身份证号码：{RESIDENT_ID}，请核对。"),
+        synthetic_record(3, "forms", "手机 138 1234 5678，车牌京A12345。"),
+    ]
+    accepted, quarantined = run_stage(
+        records,
+        settings(
+            "fast",
+            CN_RESIDENT_ID=OperatorSpec(name="surrogate"),
+            PHONE_NUMBER=OperatorSpec(name="mask", params={"keep_last": 4}),
+        ),
+        keys,
+        tmp_path,
+    )
+    assert quarantined == []
+    by_id = {r.record_id: r for r in accepted}
+    surrogate_text = by_id[records[0].record_id].text
+    assert RESIDENT_ID not in surrogate_text
+    assert "5678" in by_id[records[1].record_id].text
+    assert "138 1234" not in by_id[records[1].record_id].text
+
+
+def test_rescan_counts_plates_and_company_codes() -> None:
+    text = "车牌京A12345"
+    plate = Finding(2, 9, "CN_LICENSE_PLATE", 0.9, "CnLicensePlateRecognizer")
+    assert residual([plate], [], text) == [plate]
+    assert residual([plate], [(2, 9)], text) == []  # the operator wrote it
+    # ... but wrote the same plate back: it survives.
+    assert residual([plate], [(2, 9)], text, original_keys(text, [plate])) == [plate]
+    assert residual([dataclasses.replace(plate, recognizer="CnUsccRecognizer")], [], text)
