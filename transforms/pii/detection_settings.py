@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 
 class DetectionSettings(BaseModel):
@@ -34,8 +35,30 @@ class DetectionSettings(BaseModel):
     chunk_overlap: int = Field(default=200, ge=0)
     nlp_batch_size: int = Field(default=64, ge=1)
 
+    @field_validator("spacy_model")
+    @classmethod
+    def _model_installed(cls, name: str) -> str:
+        problem = spacy_model_problem(name)
+        if problem:
+            raise ValueError(problem)
+        return name
+
     @model_validator(mode="after")
     def _overlap_smaller_than_chunk(self) -> DetectionSettings:
         if self.chunk_overlap * 2 >= self.max_chunk_chars:
             raise ValueError("chunk_overlap must be less than half of max_chunk_chars")
         return self
+
+
+def spacy_model_problem(name: str) -> str | None:
+    """Why `name` cannot be loaded as a spaCy pipeline (an installed package or a model
+    directory), or None. Checked up front so that a typo is a one-line error on the driver,
+    not a traceback from a worker: tdg never downloads models."""
+    import spacy.util
+
+    if spacy.util.is_package(name) or (Path(name) / "config.cfg").is_file():
+        return None
+    return (
+        f"spaCy model {name!r} is not installed (pip install it, or name a model directory; "
+        "tdg never downloads models at run time)"
+    )

@@ -27,7 +27,8 @@ from typing import Any
 
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 
-from tdg.transforms.pii.detection_settings import DetectionSettings
+from tdg.transforms.errors import UserError
+from tdg.transforms.pii.detection_settings import DetectionSettings, spacy_model_problem
 from tdg.transforms.pii.language import route_languages
 from tdg.transforms.pii.normalized_view import NormalizedView
 from tdg.transforms.pii.recognizers import build_recognizers
@@ -590,12 +591,13 @@ class Detector:
         try:
             nlp = spacy.load(self.settings.spacy_model, exclude=list(_NOT_NEEDED_FOR_NER))
         except OSError as exc:
-            raise RuntimeError(
-                f"spaCy model {self.settings.spacy_model!r} is not installed "
-                "(tdg never downloads models at run time)"
-            ) from exc
+            problem = spacy_model_problem(self.settings.spacy_model) or str(exc)
+            raise UserError(f"pii.detection.spacy_model: {problem}") from exc
         if "ner" not in nlp.pipe_names:
-            raise RuntimeError(f"spaCy model {self.settings.spacy_model!r} has no ner component")
+            raise UserError(
+                f"pii.detection.spacy_model: spaCy model {self.settings.spacy_model!r} "
+                "has no ner component"
+            )
         engine.nlp = {"en": nlp}  # type: ignore[assignment]
         recognizer = SpacyRecognizer(
             supported_language="en", supported_entities=engine.get_supported_entities()
@@ -606,6 +608,11 @@ class Detector:
             self._ner_entities = entities
 
     # --- detection --------------------------------------------------------------------
+
+    @property
+    def ner_components(self) -> tuple[str, ...]:
+        """The spaCy pipeline components NER runs with (none in the fast profile)."""
+        return tuple(self._nlp.pipe_names) if self._nlp is not None else ()
 
     def detect(self, text: str, hint: str | None = None) -> list[Finding]:
         return self.detect_batch([(text, hint)])[0]

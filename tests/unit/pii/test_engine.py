@@ -304,3 +304,32 @@ def test_class_led_rewrites_only_assertion_led_rare_classes() -> None:
     assert _class_led(re.compile("[0-9]{3}")).startswith("[0-9](?<=")
     assert _class_led(re.compile(r"(?<![0-9])[0-9]{3}")).startswith("[0-9](?<=")
     assert _class_led(re.compile(r"\b[a-z]+@")) == r"(?:\b[a-z]+@)"  # most letters: no gain
+
+
+def test_long_documents_are_chunked_for_ner_and_chinese_rules_too() -> None:
+    """A name across a chunk boundary is found once, whole, by spaCy NER and by the Chinese
+    name and address rules, exactly as in one piece."""
+    chunked = Detector(DetectionSettings(max_chunk_chars=200, chunk_overlap=40))
+    whole = Detector(DetectionSettings(max_chunk_chars=20_000, chunk_overlap=40))
+    english = "Minutes follow. " * 12 + "Dear " + "Nancy Nelson, please send them on. " * 4
+    filler = ("今天的会议讨论了很多事情，大家都发表了意见。" * 10)[:196]
+    name = filler + "联系人王小明，请尽快回复。" * 3
+    address = filler[:-6] + "地址：北京市朝阳区幸福路12号，请尽快回复。" * 3
+    for text, expected in (
+        (english, ("Nancy Nelson", "PERSON")),
+        (name, ("王小明", "PERSON")),
+        (address, ("北京市朝阳区幸福路12号", "CN_ADDRESS")),
+    ):
+        value = expected[0]
+        first = text.index(value)
+        assert first < 200 < first + len(value)  # straddles the first boundary
+        got = chunked.detect(text)
+        assert got == whole.detect(text)
+        assert (first, first + len(value), expected[1]) in {
+            (f.start, f.end, f.entity_type) for f in got
+        }
+
+
+def test_spacy_runs_with_its_ner_component_only() -> None:
+    assert Detector(DetectionSettings()).ner_components == ("ner",)
+    assert Detector(DetectionSettings(profile="fast")).ner_components == ()
