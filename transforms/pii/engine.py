@@ -735,7 +735,8 @@ class Detector:
         out = []
         for doc in self._nlp.pipe(texts, batch_size=self.settings.nlp_batch_size):
             artifacts = self._nlp_engine._doc_to_nlp_artifact(doc, "en")
-            out.append(self._ner.analyze(doc.text, self._ner_entities, artifacts))
+            results = self._ner.analyze(doc.text, self._ner_entities, artifacts)
+            out.append([r for r in results if _trim_to_words(doc.text, r)])
         return out
 
     def _run(self, runner: _Runner, text: str, checked: bool = False) -> list[RecognizerResult]:
@@ -980,6 +981,21 @@ def _run_patterns(runner: _Runner, text: str) -> list[RecognizerResult]:
                     RecognizerResult(entity, start, end, score, recognition_metadata=metadata)
                 )
     return results
+
+
+def _trim_to_words(text: str, result: RecognizerResult) -> bool:
+    """Shrink an NER span to start and end on a letter or digit; False if none is left.
+
+    Where Chinese characters were blanked, spaCy reads the run of spaces as a token and may
+    take it, and the punctuation after it, into an entity ("Nancy Nelson" + blanks + "，"):
+    the name is personal, the Chinese text after it is not."""
+    start, end = result.start, result.end
+    while start < end and not text[start].isalnum():
+        start += 1
+    while end > start and not text[end - 1].isalnum():
+        end -= 1
+    result.start, result.end = start, end
+    return end > start
 
 
 def _name_of(recognizer: EntityRecognizer) -> str:

@@ -30,6 +30,8 @@ SENSITIVITY: dict[str, Sensitivity] = {
     "UK_NHS": Sensitivity.SENSITIVE,
     "MEDICAL_LICENSE": Sensitivity.DIRECT,
     "IP_ADDRESS": Sensitivity.QUASI,
+    "MAC_ADDRESS": Sensitivity.QUASI,  # a device's, like an IP address (GB/T 35273 A.1)
+    "UUID": Sensitivity.QUASI,  # an account, session or device id in some system
     "LOCATION": Sensitivity.QUASI,
     "URL": Sensitivity.QUASI,
     "DATE_TIME": Sensitivity.QUASI,

@@ -204,3 +204,16 @@ def test_fingerprints_of_direct_and_sensitive_identifiers(keyring: KeyRing) -> N
     key = keyring.symmetric("fingerprint")
     assert pairs == [(t, fingerprint(t, v, key)) for v, t in VALUES.items()]  # phone once
     assert not any(v in repr(pairs) for v in VALUES)
+
+
+def test_redact_removes_every_value_and_keeps_the_record_anonymized(keyring: KeyRing) -> None:
+    redact = OperatorSettings(default=OperatorSpec(name="redact"), by_entity={})
+    result = Deidentifier(redact, keyring).apply(RECORD, FINDINGS)
+    for value in VALUES:
+        assert value not in result.text
+    assert result.text == "联系人，手机，身份证，邮箱 。"
+    assert result.replaced == ((3, 3), (6, 6), (10, 10), (14, 14))  # empty, where values were
+    assert sorted((p.entity_type, p.count, p.operator) for p in result.pii) == sorted(
+        (t, 1, "redact") for t in VALUES.values()
+    )
+    assert result.status == PII_ANONYMIZED

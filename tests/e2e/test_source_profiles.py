@@ -1,0 +1,123 @@
+"""Per-source detection profile (issue 3, clause 15) on the real Beam runner: a run config's
+`sources[].pii.profile` reaches the PII stage (pipelines/certify.py `plan_run`), which picks
+each record's Detector by its source. `fast` runs no statistical NER, so an English name in
+plain prose is found (and replaced) in the thorough source only."""
+
+from __future__ import annotations
+
+import base64
+import pickle
+from datetime import UTC, datetime
+from pathlib import Path
+
+import apache_beam as beam
+import pytest
+import yaml
+
+from tdg.pipelines.certify import plan_run
+from tdg.pipelines.config import load_config
+from tdg.transforms.keys import KeyRing, init_keys
+from tdg.transforms.pii.pii_stage import PiiStageSettings, apply_pii
+from tdg.transforms.records import PII_NONE, Quarantined, Record
+from tdg.transforms.run_context import RunContext
+from tests.record_factory import synthetic_record
+
+pytestmark = pytest.mark.e2e
+
+CTX = RunContext("run-test", "0.1.0", "0" * 64, datetime(2025, 1, 1, tzinfo=UTC))
+PROSE = "Please forward this to Nancy Nelson."  # synthetic name
+NAME = "Nancy Nelson"
+
+
+@pytest.fixture(scope="module")
+def keys(tmp_path_factory: pytest.TempPathFactory) -> KeyRing:
+    directory: Path = tmp_path_factory.mktemp("keys")
+    init_keys(directory)
+    return KeyRing(str(directory))
+
+
+def source(source_id: str, profile: str | None) -> dict[str, object]:
+    entry: dict[str, object] = {
+        "id": source_id,
+        "uri": f"corpus/{source_id}/*.jsonl",
+        "format": "jsonl",
+        "kind": "open_dataset",
+        "licence": "CC-BY-4.0",
+    }
+    if profile is not None:
+        entry["pii"] = {"profile": profile}
+    return entry
+
+
+def stage_settings(
+    tmp_path: Path, keys: KeyRing, default: str | None, sources: dict[str, str | None]
+) -> PiiStageSettings:
+    """The PII stage settings the driver builds from a run config."""
+    config: dict[str, object] = {
+        "dataset": {"name": "profiles", "version": "1"},
+        "output": {"root": "out"},
+        "sources": [source(sid, profile) for sid, profile in sources.items()],
+    }
+    if default is not None:
+        config["pii"] = {"detection": {"profile": default}}
+    path = tmp_path / "run.yaml"
+    path.write_text(yaml.safe_dump(config), encoding="utf-8")
+    return plan_run(load_config(path), keys).pii
+
+
+def run_stage(
+    records: list[Record], settings: PiiStageSettings, keys: KeyRing, out_dir: Path
+) -> tuple[list[Record], list[Quarantined]]:
+    """Run the stage and read back both outputs (base64 pickles, as in test_pii_stage.py)."""
+    with beam.Pipeline() as p:
+        main, quarantine, _ = apply_pii(p | beam.Create(records), CTX, settings, keys, 8)
+        for tag, pcoll in (("accepted", main), ("quarantined", quarantine)):
+            _ = (
+                pcoll
+                | f"Encode_{tag}" >> beam.Map(lambda x: base64.b64encode(pickle.dumps(x)).decode())
+                | f"Write_{tag}" >> beam.io.WriteToText(str(out_dir / tag))
+            )
+    got = {}
+    for tag in ("accepted", "quarantined"):
+        lines = [ln for f in sorted(out_dir.glob(f"{tag}*")) for ln in f.read_text().split()]
+        got[tag] = [pickle.loads(base64.b64decode(ln)) for ln in lines]
+    return got["accepted"], got["quarantined"]
+
+
+@pytest.mark.parametrize(
+    ("default", "sources"),
+    [
+        # the run's default (thorough) for one source, `fast` set on the other
+        (None, {"notes": None, "web": "fast"}),
+        # the other way round: the run is fast, one source asks for thorough
+        ("fast", {"notes": "thorough", "web": None}),
+    ],
+    ids=["fast-source-in-thorough-run", "thorough-source-in-fast-run"],
+)
+def test_each_source_is_scanned_with_its_own_profile(
+    default: str | None,
+    sources: dict[str, str | None],
+    keys: KeyRing,
+    tmp_path: Path,
+) -> None:
+    settings = stage_settings(tmp_path, keys, default, sources)
+    assert settings.profiles() == {"thorough", "fast"}
+    records = [
+        synthetic_record(0, "notes", PROSE, language="en"),
+        synthetic_record(1, "web", PROSE, language="en"),
+    ]
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    accepted, quarantined = run_stage(records, settings, keys, out_dir)
+    assert quarantined == []
+    by_source = {r.source_id: r for r in accepted}
+    assert set(by_source) == {"notes", "web"}
+
+    thorough = by_source["notes"]  # spaCy NER found the name; the default operator replaced it
+    assert NAME not in thorough.text
+    assert thorough.text.startswith("Please forward this to ")
+    assert [(e.entity_type, e.count) for e in thorough.pii] == [("PERSON", 1)]
+
+    fast = by_source["web"]  # no NER: the name is not detected, the text is unchanged
+    assert fast.text == PROSE
+    assert fast.pii == [] and fast.pii_status == PII_NONE
