@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import yaml
 from pydantic import ValidationError
@@ -94,10 +95,19 @@ def load_settings(path: Path | None, profile: str | None) -> DetectionSettings:
         raise UserError(f"{path or '--profile'}: {key}: {message}") from None
 
 
+def is_valid_unicode(text: str) -> bool:
+    """False for text with an unpaired surrogate (valid JSON, `"\\ud83d"`, but no character)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def read_records(path: Path) -> Iterator[tuple[int, Any, str]]:
     """(line number, id, text) per non-blank line; a malformed line is a UserError."""
     try:
-        handle = path.open(encoding="utf-8")
+        handle = path.open(encoding="utf-8-sig")  # a byte-order mark is tolerated
     except OSError as exc:
         raise UserError(f"{path}: cannot read: {exc.strerror}") from None
     with handle:
@@ -116,6 +126,11 @@ def read_records(path: Path) -> Iterator[tuple[int, Any, str]]:
                 text = record.get("text")
                 if not isinstance(text, str):
                     raise UserError(f"{path}:{number}: field `text` must be a string")
+                if not is_valid_unicode(text):
+                    raise UserError(
+                        f"{path}:{number}: field `text` holds an unpaired surrogate escape "
+                        "(\\ud800-\\udfff): not valid Unicode text"
+                    )
                 yield number, record["id"], text
         except UnicodeDecodeError:
             raise UserError(f"{path}: not UTF-8 text") from None
@@ -128,36 +143,48 @@ def run_detect(args: argparse.Namespace) -> int:
         raise UserError(f"{args.input}: no such file")
     from tdg.transforms.pii.engine import Detector
 
+    if args.output.resolve() == args.input.resolve():
+        raise UserError(f"{args.output}: the output would overwrite the input")
     detector = Detector(settings)
+    # Written next to the output and renamed into place when complete: a bad line or an
+    # interruption leaves no partial output behind.
+    partial = args.output.with_name(f".{args.output.name}.partial")
     try:
-        out = args.output.open("w", encoding="utf-8")
+        with partial.open("w", encoding="utf-8") as out:
+            write_findings(out, detector, args.input, hint)
+        os.replace(partial, args.output)
     except OSError as exc:
         raise UserError(f"{args.output}: cannot write: {exc.strerror}") from None
-    with out:
-        batch: list[tuple[Any, str]] = []
-
-        def flush() -> None:
-            results = detector.detect_batch([(text, hint) for _, text in batch])
-            for (record_id, _), findings in zip(batch, results, strict=True):
-                line = {
-                    "id": record_id,
-                    "findings": [
-                        {
-                            "start": f.start,
-                            "end": f.end,
-                            "entity_type": f.entity_type,
-                            "score": f.score,
-                        }
-                        for f in findings
-                    ],
-                }
-                out.write(json.dumps(line, ensure_ascii=False) + "\n")
-            batch.clear()
-
-        for _, record_id, text in read_records(args.input):
-            batch.append((record_id, text))
-            if len(batch) >= BATCH_SIZE:
-                flush()
-        if batch:
-            flush()
+    finally:
+        partial.unlink(missing_ok=True)
     return 0
+
+
+def write_findings(out: TextIO, detector: Any, path: Path, hint: str | None) -> None:
+    """One output line per input record, in input order."""
+    batch: list[tuple[Any, str]] = []
+
+    def flush() -> None:
+        results = detector.detect_batch([(text, hint) for _, text in batch])
+        for (record_id, _), findings in zip(batch, results, strict=True):
+            line = {
+                "id": record_id,
+                "findings": [
+                    {
+                        "start": f.start,
+                        "end": f.end,
+                        "entity_type": f.entity_type,
+                        "score": f.score,
+                    }
+                    for f in findings
+                ],
+            }
+            out.write(json.dumps(line, ensure_ascii=False) + "\n")
+        batch.clear()
+
+    for _, record_id, text in read_records(path):
+        batch.append((record_id, text))
+        if len(batch) >= BATCH_SIZE:
+            flush()
+    if batch:
+        flush()

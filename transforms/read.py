@@ -92,7 +92,9 @@ def _string_value(value: Any) -> str | None:
 
 
 def _has_surrogates(text: str) -> bool:
-    return any("\udc80" <= ch <= "\udcff" for ch in text)
+    """Undecodable bytes (kept as surrogate escapes) or an unpaired `\\ud83d` JSON escape: no
+    character of text either way."""
+    return any("\ud800" <= ch <= "\udfff" for ch in text)
 
 
 def record_from_mapping(
@@ -130,7 +132,7 @@ def record_from_mapping(
     if _has_surrogates(text):
         return quarantine(
             "invalid_utf8",
-            f"field {fields.text!r} holds bytes that are not UTF-8",
+            f"field {fields.text!r} holds bytes that are not UTF-8 or an unpaired surrogate",
             sha256_text(text),
         )
     content_sha = sha256_text(text)
@@ -185,6 +187,8 @@ def parse_jsonl_line(
         line = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         return quarantine("invalid_utf8", f"line is not UTF-8 (byte {exc.start})")
+    if line_no == 1:
+        line = line.removeprefix("\ufeff")  # a byte-order mark opening the file
     try:
         obj = json.loads(line)
     except json.JSONDecodeError as exc:
@@ -211,7 +215,7 @@ def iter_csv_rows(
     stream: BinaryIO, source: SourceConfig, uri: str, ctx: RunContext
 ) -> Iterator[Record | Quarantined]:
     """CSV rows with a header; offsets are 1-based data rows (the header is not counted)."""
-    text = io.TextIOWrapper(stream, encoding="utf-8", errors="surrogateescape", newline="")
+    text = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="surrogateescape", newline="")
     reader = csv.reader(text, delimiter=source.csv.delimiter, quotechar=source.csv.quotechar)
     header = next(reader, None)
     if header is None:

@@ -80,3 +80,38 @@ def test_missing_input_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     code = main(["detect", str(tmp_path / "nope.jsonl"), "-o", str(tmp_path / "o.jsonl")])
     assert code == 2
     assert "no such file" in capsys.readouterr().err
+
+
+def test_a_bad_line_leaves_no_partial_output(tmp_path: Path) -> None:
+    lines = [json.dumps({"id": i, "text": f"mail u{i}@example.com"}) for i in range(300)]
+    source = write_lines(tmp_path / "in.jsonl", [*lines, "{not json"])
+    out = tmp_path / "o.jsonl"
+    assert main(["detect", str(source), "-o", str(out), "--profile", "fast"]) == 2
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl"]
+
+
+def test_output_may_not_overwrite_the_input(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = write_lines(tmp_path / "in.jsonl", ['{"id": 1, "text": "x"}'])
+    before = source.read_bytes()
+    assert main(["detect", str(source), "-o", str(source), "--profile", "fast"]) == 2
+    assert "would overwrite the input" in capsys.readouterr().err
+    assert source.read_bytes() == before
+
+
+def test_byte_order_mark_and_unpaired_surrogates(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "bom.jsonl"
+    source.write_bytes("\ufeff".encode() + b'{"id": 1, "text": "mail a@example.com"}\n')
+    out = tmp_path / "o.jsonl"
+    assert main(["detect", str(source), "-o", str(out), "--profile", "fast"]) == 0
+    assert json.loads(out.read_text(encoding="utf-8"))["findings"]
+    broken = write_lines(
+        tmp_path / "s.jsonl", ['{"id": 1, "text": "ok"}', '{"id": 2, "text": "\\ud83d 1"}']
+    )
+    assert main(["detect", str(broken), "-o", str(out), "--profile", "fast"]) == 2
+    err = capsys.readouterr().err
+    assert f"{broken}:2: field `text` holds an unpaired surrogate" in err
+    assert len(err.strip().splitlines()) == 1

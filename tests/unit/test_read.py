@@ -49,6 +49,7 @@ def source(**kw: object) -> SourceConfig:
         (b'{"id": "1", "text": ["a"]}', "wrong_type"),
         (b'["a", "b"]', "wrong_type"),
         (b'{"id": "1", "text": "caf\xe9"}', "invalid_utf8"),
+        (b'{"id": "1", "text": "\\ud83d 13812345678"}', "invalid_utf8"),  # unpaired escape
     ],
 )
 def test_broken_jsonl_lines_are_quarantined_with_a_reason(raw: bytes, code: str) -> None:
@@ -122,3 +123,13 @@ def test_text_files_are_one_record_per_file_or_per_line(tmp_path: Path) -> None:
     lines_src = source(format="text", fields={}, text_unit="line")
     lines = list(read_work_item(WorkItem("s", str(path)), lines_src, CTX))
     assert [r.text for r in lines if isinstance(r, Record)] == ["first", "second"]
+
+
+def test_a_byte_order_mark_opening_a_file_is_not_content() -> None:
+    first = parse_jsonl_line(
+        '\ufeff{"id": "a", "text": "hi"}'.encode(), source(), "f.jsonl", 1, CTX
+    )
+    assert isinstance(first, Record) and first.text == "hi"
+    data = "\ufeffid,text\n1,ok\n".encode()
+    (row,) = iter_csv_rows(io.BytesIO(data), source(format="csv"), "t.csv", CTX)
+    assert isinstance(row, Record) and row.text == "ok"
