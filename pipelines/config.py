@@ -13,12 +13,21 @@ from pathlib import Path
 from typing import Any, Literal, TypeVar
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from tdg.transforms.consent_registry import RegistrySettings
 from tdg.transforms.errors import UserError
 from tdg.transforms.expectations_runner import ExpectationSettings
 from tdg.transforms.pii.detection_settings import DetectionSettings
+from tdg.transforms.pii.entities import unknown_entity_problem
 from tdg.transforms.pii.language import normalize_hint
 from tdg.transforms.pii.operator_settings import OperatorSettings
 
@@ -140,6 +149,16 @@ class PiiConfig(Strict):
 
     detection: DetectionSettings = Field(default_factory=DetectionSettings)
     operators: OperatorSettings = Field(default_factory=OperatorSettings)
+
+    @field_validator("operators")
+    @classmethod
+    def _operators_for_known_types(
+        cls, operators: OperatorSettings, info: ValidationInfo
+    ) -> OperatorSettings:
+        detection = info.data.get("detection")
+        check_operator_types(operators, detection.deny_list if detection else {})
+        return operators
+
     fingerprint_index: bool = Field(
         default=True, description="write the keyed subject fingerprint index for erasure"
     )
@@ -169,6 +188,16 @@ class RunConfig(Strict):
     expectations: ExpectationSettings = Field(default_factory=ExpectationSettings)
     certification: CertificationConfig = Field(default_factory=CertificationConfig)
 
+    @model_validator(mode="after")
+    def _source_operators_for_known_types(self) -> RunConfig:
+        for i, source in enumerate(self.sources):
+            if source.pii.operators is not None:
+                try:
+                    check_operator_types(source.pii.operators, self.pii.detection.deny_list)
+                except ValueError as exc:
+                    raise ValueError(f"sources[{i}].pii.operators: {exc}") from None
+        return self
+
     @field_validator("sources")
     @classmethod
     def _unique_source_ids(cls, sources: list[SourceConfig]) -> list[SourceConfig]:
@@ -191,6 +220,14 @@ class LoadedConfig(BaseModel):
 
     def resolve(self, uri: str) -> str:
         return resolve_against(self.path, uri)
+
+
+def check_operator_types(operators: OperatorSettings, deny_list: dict[str, list[str]]) -> None:
+    """ValueError for an operator given to a type no detector reports (a typo would leave the
+    type on the default operator without a word)."""
+    problem = unknown_entity_problem(operators.by_entity, deny_list)
+    if problem:
+        raise ValueError(f"by_entity: {problem}")
 
 
 def resolve_against(config_path: str, uri: str) -> str:

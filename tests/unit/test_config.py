@@ -88,3 +88,38 @@ def test_a_spacy_model_that_is_not_installed_is_a_one_line_error(tmp_path: Path)
     message = str(err.value)
     assert f"{path}: pii.detection.spacy_model:" in message and "'en_core_web_xx'" in message
     assert "not installed" in message and "\n" not in message
+
+
+def test_entity_type_typos_are_refused_with_a_suggestion(tmp_path: Path) -> None:
+    cases = {
+        "pii:\n  detection:\n    entities: [PHONE]\n": "pii.detection.entities:",
+        "pii:\n  operators:\n    by_entity: {PHONE: {name: redact}}\n": "pii.operators:",
+    }
+    for section, where in cases.items():
+        path = write(tmp_path, VALID + section)
+        with pytest.raises(UserError) as err:
+            load_config(path)
+        message = str(err.value)
+        assert where in message and "'PHONE'" in message and "PHONE_NUMBER" in message
+    source_level = VALID + "    pii: {operators: {by_entity: {EMAIL: {name: redact}}}}\n"
+    with pytest.raises(UserError, match=r"sources\[0\]\.pii\.operators: by_entity: .*'EMAIL'"):
+        load_config(write(tmp_path, source_level))
+
+
+def test_deny_list_types_and_numeric_allow_list_values(tmp_path: Path) -> None:
+    text = VALID + (
+        "pii:\n  detection:\n    allow_list: [12345, 110]\n"
+        "    deny_list: {STAFF_CODE: [AX-17]}\n    entities: [PHONE_NUMBER, STAFF_CODE]\n"
+        "  operators:\n    by_entity: {STAFF_CODE: {name: redact}}\n"
+    )
+    detection = load_config(write(tmp_path, text)).config.pii.detection
+    assert detection.allow_list == ["12345", "110"]
+    assert detection.entities == ["PHONE_NUMBER", "STAFF_CODE"]
+
+
+def test_chunk_overlap_error_names_its_key(tmp_path: Path) -> None:
+    path = write(
+        tmp_path, VALID + "pii:\n  detection: {max_chunk_chars: 300, chunk_overlap: 200}\n"
+    )
+    with pytest.raises(UserError, match=r"pii\.detection\.chunk_overlap: .*half of max_chunk"):
+        load_config(path)

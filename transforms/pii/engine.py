@@ -29,6 +29,7 @@ from presidio_analyzer import EntityRecognizer, RecognizerResult
 
 from tdg.transforms.errors import UserError
 from tdg.transforms.pii.detection_settings import DetectionSettings, spacy_model_problem
+from tdg.transforms.pii.entities import NOT_PERSONAL_BY_DEFAULT
 from tdg.transforms.pii.language import route_languages
 from tdg.transforms.pii.normalized_view import NormalizedView
 from tdg.transforms.pii.recognizers import build_recognizers
@@ -56,10 +57,6 @@ class Finding:
     score: float
     recognizer: str
 
-
-# Entity types NER reports that are not personal information on their own; reported only
-# when `DetectionSettings.entities` names them.
-NOT_PERSONAL_BY_DEFAULT = frozenset({"ORGANIZATION"})
 
 # spaCy components NER does not need (en_core_web_sm's NER has its own embedding layer).
 _NOT_NEEDED_FOR_NER = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "senter")

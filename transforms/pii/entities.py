@@ -6,6 +6,9 @@ whether a record needs separate consent; the de-identification stage reads `DEFA
 
 from __future__ import annotations
 
+import difflib
+import re
+from collections.abc import Iterable
 from enum import StrEnum
 
 
@@ -47,6 +50,30 @@ SENSITIVITY: dict[str, Sensitivity] = {
     "CN_LICENSE_PLATE": Sensitivity.QUASI,  # with place and time it is whereabouts
     "CN_ADDRESS": Sensitivity.QUASI,
 }
+
+
+# Entity types NER reports that are not personal information on their own; reported only
+# when `DetectionSettings.entities` names them.
+NOT_PERSONAL_BY_DEFAULT = frozenset({"ORGANIZATION"})
+
+# How an entity type is spelled (a config may define its own, e.g. for a deny list).
+ENTITY_NAME = re.compile(r"[A-Z][A-Z0-9_]*")
+
+# Every type a detector can report: what a config may name.
+KNOWN_ENTITY_TYPES = frozenset(SENSITIVITY) | NOT_PERSONAL_BY_DEFAULT
+
+
+def unknown_entity_problem(names: Iterable[str], custom: Iterable[str] = ()) -> str | None:
+    """Why a config's entity names are wrong (a typo would silently switch detection off), or
+    None. `custom`: types the config defines itself (deny-list types)."""
+    known = KNOWN_ENTITY_TYPES | set(custom)
+    for name in names:
+        if name not in known:
+            close = [k for k in sorted(known) if name and name in k]
+            close = close or difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.5)
+            hint = f"did you mean {close[0]}?" if close else "see tdg.transforms.pii.entities"
+            return f"unknown entity type {name!r} ({hint})"
+    return None
 
 
 def sensitivity_of(entity_type: str) -> Sensitivity:

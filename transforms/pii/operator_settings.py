@@ -17,14 +17,14 @@ Key bytes are never configured here: keyed operators get them from a KeyRing at 
 
 from __future__ import annotations
 
-import re
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from tdg.transforms.pii.entities import ENTITY_NAME
+
 OperatorName = Literal["redact", "placeholder", "mask", "keyed_pseudonym", "surrogate", "encrypt"]
 
-_ENTITY_NAME = re.compile(r"[A-Z][A-Z0-9_]*")
 _MASK_PARAMS = frozenset({"masking_char", "keep_first", "keep_last"})
 _PSEUDONYM_PARAMS = frozenset({"token_chars"})
 _PARAMS_BY_OPERATOR: dict[str, frozenset[str]] = {
@@ -110,7 +110,7 @@ class OperatorSettings(BaseModel):
     @classmethod
     def _entity_names(cls, value: dict[str, OperatorSpec]) -> dict[str, OperatorSpec]:
         for name in value:
-            if _ENTITY_NAME.fullmatch(name) is None:
+            if ENTITY_NAME.fullmatch(name) is None:
                 raise ValueError(f"{name!r} is not an entity type name (UPPER_CASE)")
         return value
 

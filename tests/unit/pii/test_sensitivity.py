@@ -17,8 +17,13 @@ from tdg.transforms.keys import KeyRing, init_keys
 from tdg.transforms.pii.checksums import luhn_check_digit
 from tdg.transforms.pii.deidentify import Deidentifier
 from tdg.transforms.pii.detection_settings import DetectionSettings
-from tdg.transforms.pii.engine import NOT_PERSONAL_BY_DEFAULT, Detector
-from tdg.transforms.pii.entities import SENSITIVITY, Sensitivity, sensitivity_of
+from tdg.transforms.pii.engine import Detector
+from tdg.transforms.pii.entities import (
+    NOT_PERSONAL_BY_DEFAULT,
+    SENSITIVITY,
+    Sensitivity,
+    sensitivity_of,
+)
 from tdg.transforms.pii.operator_settings import OperatorSettings, OperatorSpec
 from tdg.transforms.pii.recognizers import build_recognizers
 
