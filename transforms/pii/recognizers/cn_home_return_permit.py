@@ -10,9 +10,10 @@ class CnHomeReturnPermitRecognizer(IdentifierRecognizer):
 
     **Format**: `H` (Hong Kong) or `M` (Macao) followed by 8 digits (current card) or 10 digits
     (older booklet). No check digit, so the score stays conservative (0.3) without a context
-    word (回乡证, 通行证, 港澳居民来往内地通行证, home return permit).
+    word (回乡证, 通行证, 港澳居民来往内地通行证, home return permit). One space or dash may
+    follow the first 4 digits: `H1234 5678`.
 
-    **Matches**: `回乡证号码H12345678`, `通行证：M1234567890`.
+    **Matches**: `回乡证号码H12345678`, `通行证：M1234567890`, `回乡证H1234-5678`.
 
     **Does not match**: `H123456789` (9 digits); the pattern inside a longer alphanumeric run.
 
@@ -23,8 +24,8 @@ class CnHomeReturnPermitRecognizer(IdentifierRecognizer):
     ENTITY = "CN_HOME_RETURN_PERMIT"
     PATTERNS = (
         CandidatePattern(
-            "cn_home_return_permit_v1",
-            r"(?<![0-9A-Za-z])[HM][0-9]{8}(?:[0-9]{2})?(?![0-9A-Za-z])",
+            "cn_home_return_permit_v2",
+            r"(?<![0-9A-Za-z])[HM][0-9]{4}[ -]?[0-9]{4}(?:[0-9]{2})?(?![0-9A-Za-z])",
             0.3,
         ),
     )
@@ -42,7 +43,7 @@ class CnHomeReturnPermitRecognizer(IdentifierRecognizer):
         "travel permit",
     )
     CONTEXT_BOOST = 0.55
-    MIN_DIGIT_RUN = 8
+    MIN_DIGIT_RUN = 4  # `H1234 5678`
 
 
 RECOGNIZER = CnHomeReturnPermitRecognizer

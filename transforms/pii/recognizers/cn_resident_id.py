@@ -57,10 +57,12 @@ class CnResidentIdRecognizer(IdentifierRecognizer):
     """Resident identity card number of mainland China (居民身份证号码).
 
     **Format**: 6-digit region code, birth date `YYYYMMDD`, 3-digit sequence (odd: male), check
-    character `0-9X` by ISO 7064 MOD 11-2; digits may be grouped 6-4-4-4 or 6-8-4 by spaces or
-    dashes. Legacy 15-digit form: region, `YYMMDD`, sequence, no check character (lower score).
+    character `0-9X` by ISO 7064 MOD 11-2; digits may be grouped 6-4-4-4, 6-8-4 or 4-4-4-4-2
+    by spaces or dashes. Legacy 15-digit form: region, `YYMMDD`, sequence, no check character
+    (lower score), grouped 6-6-3.
 
-    **Matches**: `身份证号11010519491231002X。`, `110105 1949 1231 002X`, a full-width or
+    **Matches**: `身份证号11010519491231002X。`, `110105 1949 1231 002X`,
+    `1101 0519 4912 3100 2X`, `110105 491231 002`, a full-width or
     zero-width-split form once folded by `NormalizedView`; with a context word, also a number
     whose check character or date is wrong (low score).
 
@@ -74,8 +76,10 @@ class CnResidentIdRecognizer(IdentifierRecognizer):
     ENTITY = "CN_RESIDENT_ID"
     PATTERNS = (
         CandidatePattern(
-            "cn_resident_id_18_v1",
-            r"(?<![0-9A-Za-z])[0-9]{6}[ -]?[0-9]{4}[ -]?[0-9]{4}[ -]?[0-9]{3}[0-9Xx]"
+            "cn_resident_id_18_v2",
+            r"(?<![0-9A-Za-z])"
+            r"(?:[0-9]{6}[ -]?[0-9]{4}[ -]?[0-9]{4}[ -]?[0-9]{3}"
+            r"|[0-9]{4}[ -]?[0-9]{4}[ -]?[0-9]{4}[ -]?[0-9]{4}[ -]?[0-9])[0-9Xx]"
             r"(?![0-9A-Za-z])",
             0.9,
         ),
@@ -99,7 +103,7 @@ class CnResidentIdRecognizer(IdentifierRecognizer):
         "identity card",
         "resident ID",
     )
-    MIN_DIGIT_RUN = 6  # the region code
+    MIN_DIGIT_RUN = 4  # `1101 0519 4912 3100 2X`
 
     def __init__(self, supported_language: str = "zh") -> None:
         super().__init__(supported_language)

@@ -18,12 +18,16 @@ class HkIdRecognizer(IdentifierRecognizer):
     """Hong Kong identity card number (香港身份證號碼).
 
     **Format**: 1-2 letters, 6 digits and a check character `0-9A` computed mod 11, usually
-    written in parentheses: `A123456(3)`; also seen without them.
+    written in parentheses: `A123456(3)`; also seen without them. With the parentheses, one
+    space or dash may follow the letters, split the digits 3-3 and precede the check
+    character: `A123 456(3)`, `A123456 (3)`, `A-123456-(3)`.
 
-    **Matches**: `身份證號碼A123456(3)`, `A1234563`, `A123456（3）` (full-width brackets fold).
+    **Matches**: `身份證號碼A123456(3)`, `A1234563`, `A123456（3）` (full-width brackets fold),
+    `身份證 A123 456(3)`.
 
     **Does not match**: a wrong check character without a context word; the pattern inside a
-    longer alphanumeric run.
+    longer alphanumeric run; separators without the parentheses (`A123 4563`: too like other
+    codes).
 
     **Reference**: Registration of Persons Regulations (Cap. 177A) card number format; check
     character mod 11 as used by the Immigration Department.
@@ -32,8 +36,10 @@ class HkIdRecognizer(IdentifierRecognizer):
     ENTITY = "HK_ID"
     PATTERNS = (
         CandidatePattern(
-            "hk_id_v1",
-            r"(?<![0-9A-Za-z])[A-Z]{1,2}[0-9]{6}(?:\([0-9A]\)|[0-9A])(?![0-9A-Za-z])",
+            "hk_id_v2",
+            r"(?<![0-9A-Za-z])[A-Z]{1,2}"
+            r"(?:[0-9]{6}[0-9A]|[ -]?[0-9]{3}[ -]?[0-9]{3}[ -]?\([0-9A]\))"
+            r"(?![0-9A-Za-z])",
             0.85,
         ),
     )
@@ -49,7 +55,7 @@ class HkIdRecognizer(IdentifierRecognizer):
         "identity card",
         "ID card",
     )
-    MIN_DIGIT_RUN = 6
+    MIN_DIGIT_RUN = 3  # `A123 456(3)`
 
     def validate_candidate(self, compact_candidate: str) -> bool | None:
         return hk_id_valid(compact_candidate)

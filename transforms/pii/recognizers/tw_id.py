@@ -13,7 +13,11 @@ class TwIdRecognizer(IdentifierRecognizer):
     8 digits, the last a check digit (letter mapped to a two-digit code, weights
     1 9 8 7 6 5 4 3 2 1 1, sum mod 10 = 0).
 
-    **Matches**: `身分證字號A123456789`; `A 123456789` is not matched (no separators).
+    Written in groups, one space or dash splits the digits 3-3-3 or 2-3-4 (letter and first
+    digits together): `A123 456 789`, `A12-345-6789`.
+
+    **Matches**: `身分證字號A123456789`, `身分證 A123 456 789`; not `A 123456789` (a separator
+    after the letter is not a grouping in use).
 
     **Does not match**: a failing checksum without a context word; a third character other than
     1 or 2; the pattern inside a longer alphanumeric run (`XA123456789`, `A1234567890`).
@@ -23,7 +27,13 @@ class TwIdRecognizer(IdentifierRecognizer):
 
     ENTITY = "TW_ID"
     PATTERNS = (
-        CandidatePattern("tw_id_v1", r"(?<![0-9A-Za-z])[A-Z][12][0-9]{8}(?![0-9A-Za-z])", 0.85),
+        CandidatePattern(
+            "tw_id_v2",
+            r"(?<![0-9A-Za-z])[A-Z][12]"
+            r"(?:[0-9]{2}[ -]?[0-9]{3}[ -]?[0-9]{3}|[0-9][ -]?[0-9]{3}[ -]?[0-9]{4})"
+            r"(?![0-9A-Za-z])",
+            0.85,
+        ),
     )
     CONTEXT = (
         "身分證",
@@ -37,7 +47,7 @@ class TwIdRecognizer(IdentifierRecognizer):
         "ID card",
         "national ID",
     )
-    MIN_DIGIT_RUN = 9
+    MIN_DIGIT_RUN = 3  # `A123 456 789`
 
     def validate_candidate(self, compact_candidate: str) -> bool | None:
         return tw_id_checksum_ok(compact_candidate)
