@@ -333,3 +333,10 @@ def test_long_documents_are_chunked_for_ner_and_chinese_rules_too() -> None:
 def test_spacy_runs_with_its_ner_component_only() -> None:
     assert Detector(DetectionSettings()).ner_components == ("ner",)
     assert Detector(DetectionSettings(profile="fast")).ner_components == ()
+
+
+@pytest.mark.parametrize("lead", ["我的邮箱是", "联系邮箱", "邮箱：", "mail "])
+def test_an_email_after_chinese_text_is_the_address_alone(fast: Detector, lead: str) -> None:
+    text = f"{lead}john.doe@example.com。"
+    emails = [f for f in fast.detect(text) if f.entity_type == "EMAIL_ADDRESS"]
+    assert [text[f.start : f.end] for f in emails] == ["john.doe@example.com"]
