@@ -27,6 +27,10 @@ _NAME_DOTS = re.compile(r"[·・•‧∙]")
 
 # Mainland mobile: 1[3-9] + 9 digits (REQUIREMENTS §5).
 _CN_MOBILE = re.compile(r"1[3-9][0-9]{9}")
+# North American number without country code: area code NXX (N = 2-9, no 9 in the middle,
+# reserved for expansion), exchange NXX, four-digit line.
+_NANP = re.compile(r"[2-9][0-8][0-9][2-9][0-9]{6}")
+_DIGIT_RUN = re.compile(r"[0-9]+")
 
 # Identifier types compared without separators and without case.
 _CODE_TYPES = frozenset(
@@ -57,10 +61,19 @@ def fold(value: str) -> str:
 
 
 def normalize_phone(value: str) -> str:
-    """Digits only; a Chinese country prefix (+86, 0086, 86) is dropped.
+    """Digits only; a Chinese country prefix (+86, 0086, 86) is dropped; NANP gets `+1`.
 
     A mainland mobile keeps its 11 digits; a mainland landline written internationally
     (`+86 10 1234 5678`) gets its trunk `0` back, so it equals `010-1234-5678`.
+
+    A North American number is `+1` and its ten digits, however it is written: `+1 415 555
+    0134`, `001 415 555 0134`, `1-415-555-0134`, `(415) 555-0134` and `415.555.0134` are one
+    number. The `+` keeps it apart from the mainland mobile `141 5555 0134`, whose canonical
+    form is the bare `14155550134`, so that spelling (eleven digits run together or grouped
+    3-4-4) stays a mobile. Country code 1 is read from an explicit `+1`/`001`, or from a `1`
+    standing alone before a ten-digit NANP number (`1 (415) ...`, `1-415-...`). Earlier
+    versions kept a NANP number's bare digits, with or without the 1, so keyed pseudonyms
+    and fingerprints of NANP numbers made by them differ; Chinese forms did not change.
     """
     folded = fold(value).strip()
     digits = _NON_DIGITS.sub("", folded)
@@ -74,6 +87,17 @@ def normalize_phone(value: str) -> str:
             return "0" + rest
         if explicit and 10 <= len(rest) <= 12 and rest.startswith("0"):
             return rest  # `+86 (0)10 ...`: the trunk zero written in brackets
+    if explicit:
+        if len(national) == 11 and national.startswith("1"):
+            return "+" + national
+        # Ten digits after `+` include a country code: keep the `+`, or they read as NANP.
+        return "+" + digits if _NANP.fullmatch(digits) else digits
+    if _NANP.fullmatch(digits):
+        return "+1" + digits
+    if len(digits) == 11 and digits.startswith("1") and _NANP.fullmatch(digits[1:]):
+        first_run = _DIGIT_RUN.search(folded)
+        if not _CN_MOBILE.fullmatch(digits) or (first_run and first_run.group() == "1"):
+            return "+" + digits
     return digits
 
 

@@ -15,7 +15,8 @@ issued to anyone:
 - PHONE_NUMBER: mainland mobiles `154` + 8 digits (154 is not allocated to any operator in the
   MIIT numbering plan, as of 2024); mainland landlines keep the area code and get a local number
   starting with `1` (reserved for special-service codes, never a subscriber line); North
-  American numbers `NXX-555-01XX` (reserved for fiction by the NANPA). Others: placeholder.
+  American numbers (normalized `+1` + ten digits, with or without the 1 in the original)
+  `NPA-555-01XX` (reserved for fiction by the NANPA), country code kept. Others: placeholder.
 - EMAIL_ADDRESS: example.com / example.org / example.net (RFC 2606).
 - IP_ADDRESS: RFC 5737 TEST-NET-1/2/3 for IPv4, 2001:db8::/32 (RFC 3849) for IPv6.
 - URL: example.com (RFC 2606). US_SSN: area 666, never issued by the SSA.
@@ -213,16 +214,18 @@ def _phone(draw: Draw, original: str, normalized: str) -> str | None:
     content = content_of(original)
     if not content.isdigit():
         return None
+    if normalized.startswith("+1"):  # NANP, whatever the spelling (value_normalization)
+        subscriber = normalized[2:]
+        if not content.endswith(subscriber):
+            return None
+        national = _fictional_nanp(draw)
+        return relayout(original, content[: len(content) - len(subscriber)] + national)
     if re.fullmatch(r"1[3-9][0-9]{9}", normalized):
         national = "154" + draw.chars(_DIGITS, 8)
     elif re.fullmatch(r"0[1-9][0-9]{8,10}", normalized):
         area_len = 3 if normalized[1] in "12" else 4
         local_len = len(normalized) - area_len
         national = normalized[:area_len] + "1" + draw.chars(_DIGITS, local_len - 1)
-    elif re.fullmatch(r"1?[2-9][0-8][0-9][2-9][0-9]{6}", normalized):
-        trunk = normalized[:-10]
-        area = draw.choice("23456789") + draw.choice("012345678") + draw.choice(_DIGITS)
-        national = trunk + area + "55501" + draw.chars(_DIGITS, 2)
     else:
         return None
     if content.endswith(normalized):
@@ -230,6 +233,15 @@ def _phone(draw: Draw, original: str, normalized: str) -> str | None:
     if normalized.startswith("0") and content.endswith(normalized[1:]):  # +86 10 ...: no trunk 0
         return relayout(original, content[: len(content) - len(normalized) + 1] + national[1:])
     return None
+
+
+def _fictional_nanp(draw: Draw) -> str:
+    """Ten digits `NPA-555-01XX`: a plausible area code (no N11 service code, no 9 in the
+    middle) and a line the NANPA reserves for fiction in every area code."""
+    first = draw.choice("23456789")
+    middle = draw.choice("012345678")
+    last = draw.choice("023456789" if middle == "1" else _DIGITS)
+    return first + middle + last + "55501" + draw.chars(_DIGITS, 2)
 
 
 def _email(draw: Draw, original: str, normalized: str) -> str:
