@@ -4,9 +4,12 @@ Recognizers run on the view (`１３８１２３４５６７８` and `1101\u200b
 runs) and report offsets into it; `to_original` maps them back to exact offsets in the original
 text, so de-identification replaces what the author actually wrote, zero-width characters included.
 
-Folding is one character to one character (full-width ASCII U+FF01-FF5E to ASCII, ideographic
-space U+3000 to space) and removal (zero-width and format characters). Nothing else changes,
-so a view character always corresponds to exactly one original character.
+Folding is one character to one character (full-width ASCII U+FF01-FF5E to ASCII, every
+Unicode space separator to a space, the dash and minus family to `-`) and removal (zero-width
+and format characters). Nothing else changes, so a view character always corresponds to
+exactly one original character. Spaces and dashes fold because patterns accept `[ -]` between
+digit groups: `138\u00a01234\u00a05678` and `138–1234–5678` are the same phone number as
+`138 1234 5678`; a folded dash still needs digits around it to be part of any match.
 """
 
 from __future__ import annotations
@@ -17,11 +20,22 @@ from bisect import bisect_right
 # Zero-width space, non-joiner, joiner, word joiner, BOM / zero-width no-break space, soft hyphen.
 REMOVED_CHARACTERS = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 
+# Unicode space separators (category Zs) other than the ASCII space: no-break space, ogham
+# space mark, en quad to hair space, narrow no-break space, medium mathematical space,
+# ideographic space.
+SPACE_CHARACTERS = "\u00a0\u1680" + "".join(map(chr, range(0x2000, 0x200B))) + "\u202f\u205f\u3000"
+# Hyphen, non-breaking hyphen, figure dash, en dash, em dash, horizontal bar, minus sign, small
+# em dash, small hyphen-minus (full-width hyphen-minus U+FF0D folds with the full-width block).
+DASH_CHARACTERS = "".join(map(chr, range(0x2010, 0x2016))) + "\u2212\ufe58\ufe63"
+
 _FOLD_TABLE: dict[int, int | None] = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
-_FOLD_TABLE[0x3000] = 0x20
+_FOLD_TABLE.update({ord(c): ord(" ") for c in SPACE_CHARACTERS})
+_FOLD_TABLE.update({ord(c): ord("-") for c in DASH_CHARACTERS})
 _FOLD_TABLE.update({ord(c): None for c in REMOVED_CHARACTERS})
 
-_NEEDS_FOLDING = re.compile("[\uff01-\uff5e\u3000" + REMOVED_CHARACTERS + "]")
+_NEEDS_FOLDING = re.compile(
+    "[\uff01-\uff5e" + SPACE_CHARACTERS + DASH_CHARACTERS + REMOVED_CHARACTERS + "]"
+)
 _REMOVED_RUN = re.compile("[" + REMOVED_CHARACTERS + "]+")
 
 

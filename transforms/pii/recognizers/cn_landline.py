@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tdg.transforms.pii.recognizers.base import CandidatePattern, IdentifierRecognizer
-from tdg.transforms.pii.recognizers.cn_mobile import PHONE_CONTEXT
+from tdg.transforms.pii.recognizers.cn_mobile import PHONE_CONTEXT, not_inside_token
 
 # Area codes: 010, 020-029 (three digits with the trunk 0), 03xx-09xx (four).
 _AREA = r"(?:010|02[0-9]|0[3-9][0-9]{2})"
@@ -21,10 +21,12 @@ class CnLandlineRecognizer(IdentifierRecognizer):
     optionally an extension (`转123`, `ext 123`, `-123`). No check digit: the separated form
     scores higher than a bare digit run, and context words raise both.
 
-    **Matches**: `电话：010-62345678`, `(0755)23456789转801`, `021 62345678`, `075523456789`.
+    **Matches**: `电话：010-62345678`, `(0755)23456789转801`, `021 62345678`, `075523456789`,
+    right after a phone label (`Tel010-62345678`, `Fax.02162345678`).
 
-    **Does not match**: the digits inside a longer run (`1234010623456789`); dates
-    (`2024-03-15`); numbers whose local part starts with 0 or 1.
+    **Does not match**: the digits inside a longer run (`1234010623456789`) or after other
+    letters (`AB010-62345678`); dates (`2024-03-15`); numbers whose local part starts with 0
+    or 1.
 
     **Reference**: 电信网编号计划 (2017) §4 (area codes, local number length 7-8 digits).
     """
@@ -32,14 +34,14 @@ class CnLandlineRecognizer(IdentifierRecognizer):
     ENTITY = "PHONE_NUMBER"
     PATTERNS = (
         CandidatePattern(
-            "cn_landline_separated_v1",
-            rf"(?<![0-9A-Za-z])(?:\({_AREA}\)[ -]?|{_AREA}[ -]){_LOCAL_GROUPED}{_EXTENSION}"
+            "cn_landline_separated_v2",
+            not_inside_token() + rf"(?:\({_AREA}\)[ -]?|{_AREA}[ -]){_LOCAL_GROUPED}{_EXTENSION}"
             r"(?![0-9A-Za-z])",
             0.5,
         ),
         CandidatePattern(
-            "cn_landline_compact_v1",
-            rf"(?<![0-9A-Za-z.,-]){_AREA}{_LOCAL}(?![0-9A-Za-z])",
+            "cn_landline_compact_v2",
+            not_inside_token(".,-") + rf"{_AREA}{_LOCAL}(?![0-9A-Za-z])",
             0.35,
         ),
     )
