@@ -340,3 +340,48 @@ def test_an_email_after_chinese_text_is_the_address_alone(fast: Detector, lead: 
     text = f"{lead}john.doe@example.com。"
     emails = [f for f in fast.detect(text) if f.entity_type == "EMAIL_ADDRESS"]
     assert [text[f.start : f.end] for f in emails] == ["john.doe@example.com"]
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, 40),
+            st.integers(1, 8),
+            st.sampled_from(["PERSON", "PHONE_NUMBER"]),
+            st.sampled_from([0.4, 0.6, 0.85]),
+            st.sampled_from(["SpacyRecognizer", "CnMobileRecognizer", "deny_list"]),
+        ),
+        max_size=30,
+    )
+)
+@settings(max_examples=400, deadline=None)
+def test_overlap_resolution_keeps_the_greedy_choice(
+    raw: list[tuple[int, int, str, float, str]],
+) -> None:
+    from tdg.transforms.pii.engine import _RANK, _resolve_overlaps
+
+    spans = [(a, a + n, t, s, r) for a, n, t, s, r in raw]
+    order = sorted(
+        set(spans), key=lambda s: (-_RANK.get(s[4], 1), -s[3], -(s[1] - s[0]), s[0], s[2], s[4])
+    )
+    expected: list[tuple[int, int, str, float, str]] = []
+    for span in order:  # the plain quadratic greedy
+        if all(span[1] <= c[0] or span[0] >= c[1] for c in expected):
+            expected.append(span)
+    expected.sort(key=lambda s: (s[0], s[1]))
+    got = _resolve_overlaps(spans)
+    assert got == (expected if len(spans) > 1 else spans)
+
+
+def test_allow_and_deny_values_are_folded_like_the_text() -> None:
+    detector = Detector(
+        DetectionSettings(
+            profile="fast",
+            allow_list=["400\u2013800\u20131234"],
+            deny_list={"PERSON": ["张\u00a0三"]},
+        )
+    )
+    text = "热线 400\u2013800\u20131234，联系人张\u00a0三。"
+    result = found(text, detector.detect(text))
+    assert ("张\u00a0三", "PERSON") in result
+    assert not any(value.startswith("400") for value, _ in result)

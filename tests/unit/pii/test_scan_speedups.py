@@ -89,3 +89,24 @@ def test_crypto_prefilter_holds_wherever_a_pattern_matches(text: str) -> None:
         assert prefilter.search(text) is not None
     if text in ("bc1" + "q" * 25, "1" + "\u212a" * 25):
         assert any(p.search(text) for p, _ in runner.patterns)  # the examples do match
+
+
+_URL_PIECES = ["http://", "https://", "www.", "www2.", ".", "-", "/", "'", '"', " ", "x", "a"]
+_URL_PIECES += ["co", "com", "community", "org", "uk", "io", "museum", "c", "m", "example", "?q=1"]
+
+
+@given(st.lists(st.sampled_from(_URL_PIECES), max_size=20).map("".join))
+@example("visit www.example.com, 'https://sub.example.co.uk/p?x=1' or x.community.io")
+@example("'http://example.comm' and \"www.example.co\"")
+@settings(max_examples=1500, deadline=None)
+def test_grouped_top_level_domains_match_exactly_like_presidios_alternation(text: str) -> None:
+    from presidio_analyzer.predefined_recognizers import UrlRecognizer
+
+    from tdg.transforms.pii.engine import grouped_alternations
+
+    flags = re.DOTALL | re.MULTILINE | re.IGNORECASE
+    for pattern in UrlRecognizer.PATTERNS:
+        grouped = grouped_alternations(pattern.regex)
+        assert len(grouped) < len(pattern.regex)  # the rewrite applied
+        original = [m.span() for m in re.finditer(pattern.regex, text, flags)]
+        assert [m.span() for m in re.finditer(grouped, text, flags)] == original
