@@ -26,7 +26,7 @@ from pydantic import (
 from tdg.transforms.consent_registry import RegistrySettings
 from tdg.transforms.errors import UserError
 from tdg.transforms.expectations_runner import ExpectationSettings
-from tdg.transforms.pii.detection_settings import DetectionSettings
+from tdg.transforms.pii.detection_settings import DetectionSettings, spacy_model_problem
 from tdg.transforms.pii.entities import unknown_entity_problem
 from tdg.transforms.pii.language import normalize_hint
 from tdg.transforms.pii.operator_settings import OperatorSettings
@@ -187,6 +187,18 @@ class RunConfig(Strict):
     legal_basis: LegalBasisConfig = Field(default_factory=LegalBasisConfig)
     expectations: ExpectationSettings = Field(default_factory=ExpectationSettings)
     certification: CertificationConfig = Field(default_factory=CertificationConfig)
+
+    @model_validator(mode="after")
+    def _spacy_model_for_thorough_sources(self) -> RunConfig:
+        detection = self.pii.detection
+        if detection.profile == "thorough":
+            return self  # checked with the detection settings
+        for i, source in enumerate(self.sources):
+            if source.pii.profile == "thorough":
+                problem = spacy_model_problem(detection.spacy_model)
+                if problem:
+                    raise ValueError(f"sources[{i}].pii.profile: thorough needs {problem}")
+        return self
 
     @model_validator(mode="after")
     def _source_operators_for_known_types(self) -> RunConfig:

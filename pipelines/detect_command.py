@@ -18,6 +18,7 @@ from pydantic import ValidationError
 
 from tdg.transforms.errors import UserError
 from tdg.transforms.pii.detection_settings import DetectionSettings
+from tdg.transforms.records import has_surrogates
 
 BATCH_SIZE = 256
 
@@ -95,15 +96,6 @@ def load_settings(path: Path | None, profile: str | None) -> DetectionSettings:
         raise UserError(f"{path or '--profile'}: {key}: {message}") from None
 
 
-def is_valid_unicode(text: str) -> bool:
-    """False for text with an unpaired surrogate (valid JSON, `"\\ud83d"`, but no character)."""
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
 def read_records(path: Path) -> Iterator[tuple[int, Any, str]]:
     """(line number, id, text) per non-blank line; a malformed line is a UserError."""
     try:
@@ -126,7 +118,7 @@ def read_records(path: Path) -> Iterator[tuple[int, Any, str]]:
                 text = record.get("text")
                 if not isinstance(text, str):
                     raise UserError(f"{path}:{number}: field `text` must be a string")
-                if not is_valid_unicode(text):
+                if has_surrogates(text):
                     raise UserError(
                         f"{path}:{number}: field `text` holds an unpaired surrogate escape "
                         "(\\ud800-\\udfff): not valid Unicode text"

@@ -33,6 +33,7 @@ from tdg.transforms.records import (
     WHOLE_FILE,
     Quarantined,
     Record,
+    has_surrogates,
     make_record_id,
     sha256_bytes,
     sha256_text,
@@ -91,12 +92,6 @@ def _string_value(value: Any) -> str | None:
     return json.dumps(value, ensure_ascii=False, default=str, sort_keys=True)
 
 
-def _has_surrogates(text: str) -> bool:
-    """Undecodable bytes (kept as surrogate escapes) or an unpaired `\\ud83d` JSON escape: no
-    character of text either way."""
-    return any("\ud800" <= ch <= "\udfff" for ch in text)
-
-
 def record_from_mapping(
     row: dict[str, Any], source: SourceConfig, uri: str, offset: int, ctx: RunContext
 ) -> Record | Quarantined:
@@ -129,7 +124,7 @@ def record_from_mapping(
         return quarantine(
             "wrong_type", f"field {fields.text!r} is {type(text).__name__}, expected string"
         )
-    if _has_surrogates(text):
+    if has_surrogates(text):
         return quarantine(
             "invalid_utf8",
             f"field {fields.text!r} holds bytes that are not UTF-8 or an unpaired surrogate",
@@ -255,12 +250,12 @@ def iter_text(
 ) -> Iterator[Record | Quarantined]:
     if source.text_unit == "file":
         data = stream.read()
-        yield record_from_mapping(
-            {source.fields.text: data.decode("utf-8", "surrogateescape")}, source, uri, 0, ctx
-        )
+        text = data.decode("utf-8", "surrogateescape").removeprefix("\ufeff")
+        yield record_from_mapping({source.fields.text: text}, source, uri, 0, ctx)
         return
     for number, line in iter_lines(stream):
-        row = {source.fields.text: line.decode("utf-8", "surrogateescape")}
+        text = line.decode("utf-8", "surrogateescape")
+        row = {source.fields.text: text.removeprefix("\ufeff") if number == 1 else text}
         yield record_from_mapping(row, source, uri, number, ctx)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -80,6 +81,15 @@ PII_DEIDENTIFIED = "de-identified"  # keyed pseudonyms or reversible encryption:
 
 # source_offset of a quarantine entry that stands for a whole file, not one row.
 WHOLE_FILE = -1
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def has_surrogates(text: str) -> bool:
+    """Whether `text` holds code points that are no characters: undecodable bytes kept as
+    surrogate escapes, or an unpaired `\\ud83d` JSON escape."""
+    return _SURROGATE.search(text) is not None
 
 
 def sha256_text(text: str) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from tdg.pipelines.config import SourceConfig
 from tdg.transforms.pii.language import SUPPORTED_LANGUAGES, normalize_hint
 from tdg.transforms.records import Quarantined, Record
@@ -9,6 +11,7 @@ from tdg.transforms.run_context import RunContext
 from tdg.transforms.stage import RecordStageFn
 
 STAGE = "validate"
+_LANGUAGE_TAG = re.compile(r"[A-Za-z]{1,8}(?:[-_][A-Za-z0-9]{1,8}){0,3}")
 ROBOTS_DISALLOWED = {"disallowed", "disallow", "denied", "false", "no"}
 
 
@@ -31,7 +34,7 @@ def validate_record(
             record,
             STAGE,
             "unsupported_language",
-            f"language {record.language!r}: personal information is detected in "
+            f"language {_shown_tag(record.language)}: personal information is detected in "
             f"{', '.join(SUPPORTED_LANGUAGES)} only",
         )
     # Interim Measures Art. 7(1): a record whose source lacks licence or evidence is not lawful.
@@ -51,6 +54,12 @@ def validate_record(
                 record, STAGE, "robots_disallowed", "the crawl recorded a robots.txt disallow"
             )
     return record
+
+
+def _shown_tag(value: str | None) -> str:
+    """The value if it looks like a language tag; a field mapped to the wrong column could hold
+    personal text, which a quarantine row must never copy."""
+    return repr(value) if value and _LANGUAGE_TAG.fullmatch(value) else "(not a language tag)"
 
 
 def _language_supported(language: str | None) -> bool:

@@ -86,7 +86,8 @@ def test_a_spacy_model_that_is_not_installed_is_a_one_line_error(tmp_path: Path)
     with pytest.raises(UserError) as err:
         load_config(path)
     message = str(err.value)
-    assert f"{path}: pii.detection.spacy_model:" in message and "'en_core_web_xx'" in message
+    assert f"{path}: pii.detection: " in message and "spacy_model: " in message
+    assert "'en_core_web_xx'" in message
     assert "not installed" in message and "\n" not in message
 
 
@@ -106,14 +107,14 @@ def test_entity_type_typos_are_refused_with_a_suggestion(tmp_path: Path) -> None
         load_config(write(tmp_path, source_level))
 
 
-def test_deny_list_types_and_numeric_allow_list_values(tmp_path: Path) -> None:
+def test_deny_list_types_and_quoted_allow_list_values(tmp_path: Path) -> None:
     text = VALID + (
-        "pii:\n  detection:\n    allow_list: [12345, 110]\n"
+        'pii:\n  detection:\n    allow_list: ["12345", "0110"]\n'
         "    deny_list: {STAFF_CODE: [AX-17]}\n    entities: [PHONE_NUMBER, STAFF_CODE]\n"
         "  operators:\n    by_entity: {STAFF_CODE: {name: redact}}\n"
     )
     detection = load_config(write(tmp_path, text)).config.pii.detection
-    assert detection.allow_list == ["12345", "110"]
+    assert detection.allow_list == ["12345", "0110"]
     assert detection.entities == ["PHONE_NUMBER", "STAFF_CODE"]
 
 
@@ -122,4 +123,28 @@ def test_chunk_overlap_error_names_its_key(tmp_path: Path) -> None:
         tmp_path, VALID + "pii:\n  detection: {max_chunk_chars: 300, chunk_overlap: 200}\n"
     )
     with pytest.raises(UserError, match=r"pii\.detection\.chunk_overlap: .*half of max_chunk"):
+        load_config(path)
+
+
+def test_unquoted_numbers_in_value_lists_are_refused(tmp_path: Path) -> None:
+    # YAML reads 0755 as 493: allow-listing "493" would be silently wrong.
+    path = write(tmp_path, VALID + "pii:\n  detection:\n    allow_list: [0755]\n")
+    with pytest.raises(UserError, match=r"pii\.detection\.allow_list: .*493 is a number to YAML"):
+        load_config(path)
+
+
+def test_a_thorough_source_needs_the_spacy_model_of_a_fast_run(tmp_path: Path) -> None:
+    text = (
+        VALID
+        + "    pii: {profile: thorough}\n"
+        + ("pii:\n  detection: {profile: fast, spacy_model: en_core_web_xx}\n")
+    )
+    with pytest.raises(UserError, match=r"sources\[0\]\.pii\.profile: thorough needs"):
+        load_config(write(tmp_path, text))
+    assert load_config(write(tmp_path, text.replace("    pii: {profile: thorough}\n", "")))
+
+
+def test_default_chunk_overlap_is_checked_against_a_small_chunk(tmp_path: Path) -> None:
+    path = write(tmp_path, VALID + "pii:\n  detection: {max_chunk_chars: 300}\n")
+    with pytest.raises(UserError, match=r"chunk_overlap: .*half of max_chunk"):
         load_config(path)

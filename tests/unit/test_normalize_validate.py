@@ -72,3 +72,7 @@ def test_validate_quarantines_a_language_tdg_cannot_check() -> None:
     french = validate_record(dataclasses.replace(r, language="fr"), SOURCE, None)
     assert isinstance(french, Quarantined) and french.reason_code == "unsupported_language"
     assert "'fr'" in french.reason_detail
+    wrong_column = dataclasses.replace(r, language="Call Jane Roe on 138 1234 5678")
+    hidden = validate_record(wrong_column, SOURCE, None)
+    assert isinstance(hidden, Quarantined) and hidden.reason_code == "unsupported_language"
+    assert "Jane" not in hidden.reason_detail and "not a language tag" in hidden.reason_detail

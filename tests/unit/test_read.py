@@ -15,6 +15,7 @@ from tdg.transforms.read import (
     WorkItem,
     iter_csv_rows,
     iter_lines,
+    iter_text,
     parse_jsonl_line,
     plan_work_items,
     read_work_item,
@@ -133,3 +134,8 @@ def test_a_byte_order_mark_opening_a_file_is_not_content() -> None:
     data = "\ufeffid,text\n1,ok\n".encode()
     (row,) = iter_csv_rows(io.BytesIO(data), source(format="csv"), "t.csv", CTX)
     assert isinstance(row, Record) and row.text == "ok"
+    for unit in ("file", "line"):
+        text_source = source(format="text", text_unit=unit, fields={})
+        (doc,) = iter_text(io.BytesIO("\ufeffhello".encode()), text_source, "t.txt", CTX)
+        assert isinstance(doc, Record) and doc.text == "hello"
+        assert doc.content_sha256 == sha256_text("hello")

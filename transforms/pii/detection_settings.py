@@ -11,9 +11,10 @@ from pydantic import (
     Field,
     ValidationInfo,
     field_validator,
+    model_validator,
 )
 
-from tdg.transforms.pii.entities import ENTITY_NAME, unknown_entity_problem
+from tdg.transforms.pii.entities import check_entity_names, unknown_entity_problem
 
 
 class DetectionSettings(BaseModel):
@@ -41,30 +42,29 @@ class DetectionSettings(BaseModel):
         default=None, description="entity types to report; None reports every supported type"
     )
     max_chunk_chars: int = Field(default=20_000, ge=200)
-    chunk_overlap: int = Field(default=200, ge=0)
+    chunk_overlap: int = Field(default=200, ge=0, validate_default=True)
     nlp_batch_size: int = Field(default=64, ge=1)
 
     @field_validator("allow_list", mode="before")
     @classmethod
-    def _numbers_as_text(cls, values: object) -> object:
-        """`allow_list: [12345, 110]` in YAML gives numbers: they mean the digits."""
-        return [_as_text(v) for v in values] if isinstance(values, list) else values
+    def _allowed_values_are_text(cls, values: object) -> object:
+        if isinstance(values, list):
+            _refuse_numbers(values)
+        return values
 
     @field_validator("deny_list", mode="before")
     @classmethod
-    def _deny_numbers_as_text(cls, table: object) -> object:
-        if not isinstance(table, dict):
-            return table
-        return {
-            k: [_as_text(v) for v in vs] if isinstance(vs, list) else vs for k, vs in table.items()
-        }
+    def _denied_values_are_text(cls, table: object) -> object:
+        if isinstance(table, dict):
+            for values in table.values():
+                if isinstance(values, list):
+                    _refuse_numbers(values)
+        return table
 
     @field_validator("deny_list")
     @classmethod
     def _deny_types_are_names(cls, table: dict[str, list[str]]) -> dict[str, list[str]]:
-        for name in table:
-            if ENTITY_NAME.fullmatch(name) is None:
-                raise ValueError(f"{name!r} is not an entity type name (UPPER_CASE)")
+        check_entity_names(table)
         return table
 
     @field_validator("entities")
@@ -83,13 +83,15 @@ class DetectionSettings(BaseModel):
             raise ValueError("must be less than half of max_chunk_chars")
         return overlap
 
-    @field_validator("spacy_model")
-    @classmethod
-    def _model_installed(cls, name: str) -> str:
-        problem = spacy_model_problem(name)
-        if problem:
-            raise ValueError(problem)
-        return name
+    @model_validator(mode="after")
+    def _model_installed_when_needed(self) -> DetectionSettings:
+        # After the fields, default model included; the fast profile never loads it. A source
+        # that switches to thorough is checked by the run config.
+        if self.profile == "thorough":
+            problem = spacy_model_problem(self.spacy_model)
+            if problem:
+                raise ValueError(f"spacy_model: {problem}")
+        return self
 
 
 def spacy_model_problem(name: str) -> str | None:
@@ -106,8 +108,12 @@ def spacy_model_problem(name: str) -> str | None:
     )
 
 
-def _as_text(value: object) -> object:
-    """A YAML number in a list of literal values, as the digits it was written with."""
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return str(value)
-    return value
+def _refuse_numbers(values: list[object]) -> None:
+    """Literal values must be quoted in YAML: unquoted, `0755` is the number 493 and `010` is 8,
+    and allow-listing those digits would be silently wrong."""
+    for value in values:
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            raise ValueError(
+                f'{value!r} is a number to YAML: quote literal values ("12345"); unquoted, '
+                "leading zeros are lost"
+            )

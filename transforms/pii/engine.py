@@ -20,10 +20,10 @@ from __future__ import annotations
 import bisect
 import logging
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import chain
+from itertools import accumulate, chain
 from typing import Any
 
 from presidio_analyzer import EntityRecognizer, RecognizerResult
@@ -31,7 +31,7 @@ from presidio_analyzer import EntityRecognizer, RecognizerResult
 from tdg.transforms.errors import UserError
 from tdg.transforms.pii.detection_settings import DetectionSettings, spacy_model_problem
 from tdg.transforms.pii.entities import NOT_PERSONAL_BY_DEFAULT
-from tdg.transforms.pii.language import route_languages
+from tdg.transforms.pii.language import CJK_IDEOGRAPHS, route_languages
 from tdg.transforms.pii.normalized_view import NormalizedView
 from tdg.transforms.pii.recognizers import build_recognizers
 from tdg.transforms.pii.recognizers.base import (
@@ -173,8 +173,8 @@ _NER_LABELS_IGNORED = (
 # NER runs on any text with a Latin letter: capitalisation is no filter (lower-cased
 # corpora are common, and spaCy still finds "lena andersson" there).
 _LATIN_LETTER = re.compile("[A-Za-z]")
-_CJK_CHAR = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-_LEADING_IDEOGRAPHS = re.compile("^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+_CJK_CHAR = re.compile(f"[{CJK_IDEOGRAPHS}]")
+_LEADING_IDEOGRAPHS = re.compile(f"^[{CJK_IDEOGRAPHS}]+")
 
 
 class _OfflineTldextract:
@@ -802,7 +802,8 @@ class Detector:
         if self._allow and kept:
             allowed = _occurrences(text, self._allow)
             if allowed:
-                kept = [s for s in kept if not _inside_any(s[0], s[1], allowed)]
+                inside = _containment(allowed)
+                kept = [s for s in kept if not inside(s[0], s[1])]
         for entity_type, values in self._deny.items():
             for start, end in _occurrences(text, values):
                 kept.append((start, end, entity_type, 1.0, "deny_list"))
@@ -1074,8 +1075,18 @@ def _occurrences(text: str, values: Iterable[str]) -> list[tuple[int, int]]:
     return spans
 
 
-def _inside_any(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
-    return any(a <= start and end <= b for a, b in spans)
+def _containment(spans: list[tuple[int, int]]) -> Callable[[int, int], bool]:
+    """A test of whether [start, end) lies inside one of `spans`, in log time: by start, the
+    furthest end reached so far (a scan of every span per finding was quadratic)."""
+    ordered = sorted(spans)
+    starts = [a for a, _ in ordered]
+    furthest = list(accumulate((b for _, b in ordered), max))
+
+    def inside(start: int, end: int) -> bool:
+        i = bisect.bisect_right(starts, start)
+        return i > 0 and furthest[i - 1] >= end
+
+    return inside
 
 
 def _resolve_overlaps(

@@ -59,6 +59,14 @@ NOT_PERSONAL_BY_DEFAULT = frozenset({"ORGANIZATION"})
 # How an entity type is spelled (a config may define its own, e.g. for a deny list).
 ENTITY_NAME = re.compile(r"[A-Z][A-Z0-9_]*")
 
+
+def check_entity_names(names: Iterable[str]) -> None:
+    """ValueError for a name that is not spelled like an entity type (UPPER_CASE)."""
+    for name in names:
+        if ENTITY_NAME.fullmatch(name) is None:
+            raise ValueError(f"{name!r} is not an entity type name (UPPER_CASE)")
+
+
 # Every type a detector can report: what a config may name.
 KNOWN_ENTITY_TYPES = frozenset(SENSITIVITY) | NOT_PERSONAL_BY_DEFAULT
 

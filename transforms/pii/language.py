@@ -12,9 +12,11 @@ import re
 
 SUPPORTED_LANGUAGES = ("en", "zh")
 
-# CJK Unified Ideographs (+ extension A, compatibility ideographs).
-_CJK = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+# CJK Unified Ideographs (+ extension A, compatibility ideographs), as a character-class body.
+CJK_IDEOGRAPHS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_CJK = re.compile(f"[{CJK_IDEOGRAPHS}]")
 _LATIN_WORD = re.compile("[A-Za-z\uff21-\uff3a\uff41-\uff5a]{2,}")
+_CAPITALISED_WORD = re.compile("(?<![A-Za-z])[A-Z][a-z]+(?![A-Za-z])")
 _LATIN = re.compile("[A-Za-z\uff21-\uff3a\uff41-\uff5a]")
 
 # A text is routed to a second language when that script makes up at least this share of
@@ -69,8 +71,12 @@ def _script_languages(text: str) -> tuple[str, ...]:
         return ("zh",)
     share_cjk = cjk / (cjk + latin)
     if share_cjk >= 1 - MIN_SECOND_SCRIPT_SHARE:
-        # Mostly Chinese: English NER is worth running only for real English words.
-        if len(_LATIN_WORD.findall(text)) >= MIN_LATIN_WORDS_IN_CHINESE:
+        # Mostly Chinese: English NER is worth running for real English words, or for one
+        # capitalised word (交给 Matthew 整理: English given names are common in Chinese text).
+        if (
+            len(_LATIN_WORD.findall(text)) >= MIN_LATIN_WORDS_IN_CHINESE
+            or _CAPITALISED_WORD.search(text) is not None
+        ):
             return ("zh", "en")
         return ("zh",)
     if share_cjk < MIN_SECOND_SCRIPT_SHARE and cjk < 2:

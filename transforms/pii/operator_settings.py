@@ -21,7 +21,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from tdg.transforms.pii.entities import ENTITY_NAME
+from tdg.transforms.pii.entities import check_entity_names
 
 OperatorName = Literal["redact", "placeholder", "mask", "keyed_pseudonym", "surrogate", "encrypt"]
 
@@ -109,9 +109,7 @@ class OperatorSettings(BaseModel):
     @field_validator("by_entity")
     @classmethod
     def _entity_names(cls, value: dict[str, OperatorSpec]) -> dict[str, OperatorSpec]:
-        for name in value:
-            if ENTITY_NAME.fullmatch(name) is None:
-                raise ValueError(f"{name!r} is not an entity type name (UPPER_CASE)")
+        check_entity_names(value)
         return value
 
     def spec_for(self, entity_type: str) -> OperatorSpec:

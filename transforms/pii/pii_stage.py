@@ -103,15 +103,17 @@ def residual(
     pattern uses `\\w`) is not a survivor, a half-replaced number is, and a surrogate (another
     valid number) is not.
     """
+    counted = [f for f in findings if counts_in_rescan(f)]
+    if not counted:
+        return []
+    # Which characters an operator wrote, once per text (checking every replaced span for
+    # every character of every finding was quadratic in the identifiers of a record).
+    written = bytearray(len(text))
+    for start, end in replaced:
+        written[start:end] = b"\x01" * (end - start)
     out = []
-    for f in findings:
-        if not counts_in_rescan(f):
-            continue
-        outside = [
-            text[i]
-            for i in range(f.start, f.end)
-            if not any(start <= i < end for start, end in replaced)
-        ]
+    for f in counted:
+        outside = [text[i] for i in range(f.start, f.end) if not written[i]]
         spills = any((ch.isascii() and ch.isalnum()) or "０" <= ch <= "ｚ" for ch in outside)
         if spills or identity_key(text[f.start : f.end]) in originals:
             out.append(f)

@@ -73,7 +73,10 @@ def normalize_phone(value: str) -> str:
     3-4-4) stays a mobile. Country code 1 is read from an explicit `+1`/`001`, or from a `1`
     standing alone before a ten-digit NANP number (`1 (415) ...`, `1-415-...`). Earlier
     versions kept a NANP number's bare digits, with or without the 1, so keyed pseudonyms
-    and fingerprints of NANP numbers made by them differ; Chinese forms did not change.
+    and fingerprints of NANP numbers made by them differ. Chinese mobiles and landlines did
+    not change, but a ten-digit number of NANP shape without a trunk 0 now reads as NANP:
+    mainland 400 / 800 service numbers (`400-810-1234` -> `+14008101234`) among them, whose
+    pseudonyms and fingerprints moved with it.
     """
     folded = fold(value).strip()
     digits = _NON_DIGITS.sub("", folded)

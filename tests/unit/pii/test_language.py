@@ -17,6 +17,8 @@ from tdg.transforms.pii.language import normalize_hint, route_languages
         ("我在 Google 工作, my manager is Alice Brown", ("zh", "en")),
         ("会议改到三点，请通知 Alice Brown and Bob", ("zh", "en")),
         ("请通知王先生，文件见附件 v2", ("zh",)),
+        ("材料请交给 Matthew 统一整理，谢谢。", ("zh", "en")),
+        ("请下载 app 后登录账户，再按提示完成实名认证，谢谢大家配合。", ("zh",)),
         ("The word 你好 means hello in Chinese, as everyone knows.", ("zh", "en")),
     ],
 )

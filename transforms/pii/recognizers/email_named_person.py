@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from presidio_analyzer import RecognizerResult
+
 from tdg.transforms.pii.recognizers.base import CandidatePattern, IdentifierRecognizer
 
 # What may stand between a name and its address on one line: `Name <addr>`, `Name, addr`,
@@ -11,6 +13,7 @@ from tdg.transforms.pii.recognizers.base import CandidatePattern, IdentifierReco
 _GAP = r"[ \t]*[,;:<(\-–—|]?[ \t]*<?"
 _LOCAL = re.compile(r"[A-Za-z0-9._%+-]{1,64}(?=@)")
 _PIECES = re.compile(r"[a-z]+")
+_WORD = re.compile(r"[A-Z][a-z]*\.?")
 MATCH_SCORE = 0.75
 
 
@@ -49,8 +52,8 @@ class EmailNamedPersonRecognizer(IdentifierRecognizer):
     **Format**: `First [Middle] Last`, then on the same line optional `,` `;` `:` `<` `(` `-`
     and the address.
 
-    **Matches**: `Emily Young\\temily.young79@example.com` (Emily Young), `Mark Hill
-    <mhill@example.org>` (Mark Hill).
+    **Matches**: `Emily Young\\temily.young79@example.com` (Emily Young), `Contact Mark Hill
+    <mhill@example.org>` (Mark Hill: the words before the name are left out).
 
     **Does not match**: `Sarah Collins, megan.wilson@example.com` (the address is someone
     else's); `Support Team <help@example.com>`; a name on the previous line.
@@ -62,7 +65,7 @@ class EmailNamedPersonRecognizer(IdentifierRecognizer):
     PATTERNS = (
         CandidatePattern(
             "email_named_person_v1",
-            r"(?<![A-Za-z])[A-Z][a-z]+(?:[ ][A-Z][a-z]*\.?)?[ ][A-Z][a-z]+"
+            r"(?<![A-Za-z])(?:[A-Z][a-z]*\.?[ ]){1,3}[A-Z][a-z]+"
             rf"(?={_GAP}[A-Za-z0-9._%+-]{{1,64}}@)",
             MATCH_SCORE,
         ),
@@ -71,11 +74,44 @@ class EmailNamedPersonRecognizer(IdentifierRecognizer):
     PREFILTER = "@"
 
     def score_candidate(self, text: str, match: re.Match[str], pattern: CandidatePattern) -> float:
-        after = text[match.end() : match.end() + 72]
-        local = _LOCAL.search(after)
-        if local is None or not local_part_spells(match.group(), local.group()):
-            return 0.0
-        return pattern.score
+        """The words the address spells: the whole match, or its last two or three words
+        (`Dear Emily Young` -> `Emily Young`), reported by `find`."""
+        return pattern.score if self._spelled_span(text, match) else 0.0
+
+    def find(self, text: str) -> list[RecognizerResult]:
+        results = []
+        for pattern, regex in self.compiled_patterns:
+            for match in regex.finditer(text):
+                span = self._spelled_span(text, match)
+                if span is not None:
+                    results.append(self._result(span, pattern))
+        return results
+
+    @staticmethod
+    def _spelled_span(text: str, match: re.Match[str]) -> tuple[int, int] | None:
+        local = _LOCAL.search(text, match.end(), match.end() + 72)
+        if local is None:
+            return None
+        words = list(_WORD.finditer(match.group()))
+        for first in range(max(0, len(words) - 3), len(words) - 1):  # longest first
+            start = match.start() + words[first].start()
+            if local_part_spells(text[start : match.end()], local.group()):
+                return start, match.end()
+        return None
+
+    def _result(self, span: tuple[int, int], pattern: CandidatePattern) -> RecognizerResult:
+        return RecognizerResult(
+            entity_type=self.ENTITY,
+            start=span[0],
+            end=span[1],
+            score=pattern.score,
+            recognition_metadata={
+                RecognizerResult.RECOGNIZER_NAME_KEY: type(self).__name__,
+                RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
+                RecognizerResult.IS_SCORE_ENHANCED_BY_CONTEXT_KEY: True,
+                "pattern_name": pattern.name,
+            },
+        )
 
 
 RECOGNIZER = EmailNamedPersonRecognizer
