@@ -153,6 +153,7 @@ _PRESIDIO_PIECES: dict[str, str] = {
 # Recognizers whose every match contains a non-ASCII character (a Chinese province).
 _NEEDS_NON_ASCII = frozenset({"CnLicensePlateRecognizer"})
 _DIGIT_RUN = re.compile("[0-9]+")
+_DIGIT_CHAIN = re.compile("[0-9]+(?:[ -][0-9]+)*")
 _GATE_CACHE_SIZE = 4096  # feature tuples remembered per Detector (a few hundred occur)
 _NEEDS_NLP_ARTIFACTS = frozenset(
     {"SpacyRecognizer", "StanzaRecognizer", "TransformersRecognizer", "GLiNERRecognizer"}
@@ -220,6 +221,9 @@ class _Runner:
     patterns: tuple[tuple[Any, float], ...] | None = None
     min_digit_run: int = 0  # texts whose longest ASCII digit run is shorter are skipped
     min_total_digits: int = 0  # texts with fewer ASCII digits in all are skipped
+    # texts whose longest chain of digit groups (joined by one space or dash) has fewer digits
+    # are skipped: spaced forms (`A123 456(3)`) need short runs, but not short chains
+    min_grouped_digits: int = 0
     required_any: tuple[str, ...] = ()  # texts containing none of these are skipped
     # One alternation of all `patterns`: a text it finds nothing in skips the per-pattern scans.
     union: re.Pattern[str] | None = None
@@ -490,6 +494,7 @@ class Detector:
         self._triggers = tuple(sorted({c for r in self._universal for c in r.required_any}))
         self._run_cap = max((r.min_digit_run for r in self._universal), default=0)
         self._total_cap = max((r.min_total_digits for r in self._universal), default=0)
+        self._grouped_cap = max((r.min_grouped_digits for r in self._universal), default=0)
         self._gated: dict[tuple[int | bool, ...], tuple[int, ...]] = {}
 
         chinese: list[_Runner] = [
@@ -532,6 +537,7 @@ class Detector:
             min_digit_run=int(
                 getattr(recognizer, "MIN_DIGIT_RUN", 0) or _PRESIDIO_MIN_DIGIT_RUN.get(name, 0)
             ),
+            min_grouped_digits=int(getattr(recognizer, "MIN_GROUPED_DIGITS", 0)),
             min_total_digits=max(
                 _PRESIDIO_MIN_TOTAL_DIGITS.get(name, 0),
                 identifier._min_total_digits if identifier is not None else 0,
@@ -685,10 +691,15 @@ class Detector:
         """The features of `text` the cheap gates look at."""
         runs = _DIGIT_RUN.findall(text)
         if not runs:
-            return (0, 0, text.isascii(), *map(text.__contains__, self._triggers))
+            return (0, 0, 0, text.isascii(), *map(text.__contains__, self._triggers))
+        longest = max(map(len, runs))
+        grouped = longest
+        if longest < self._grouped_cap and len(runs) > 1:
+            grouped = max(len(c) - c.count(" ") - c.count("-") for c in _DIGIT_CHAIN.findall(text))
         return (
-            min(max(map(len, runs)), self._run_cap),
+            min(longest, self._run_cap),
             min(sum(map(len, runs)), self._total_cap),
+            min(grouped, self._grouped_cap),
             text.isascii(),
             *map(text.__contains__, self._triggers),
         )
@@ -697,13 +708,14 @@ class Detector:
         """Positions in `_universal` of the runners whose gates a text with `key` passes."""
         positions = self._gated.get(key)
         if positions is None:
-            longest, total, ascii_only = key[0], key[1], key[2]
-            present = {c for c, there in zip(self._triggers, key[3:], strict=True) if there}
+            longest, total, grouped, ascii_only = key[0], key[1], key[2], key[3]
+            present = {c for c, there in zip(self._triggers, key[4:], strict=True) if there}
             positions = tuple(
                 position
                 for position, r in enumerate(self._universal)
                 if r.min_digit_run <= longest
                 and r.min_total_digits <= total
+                and r.min_grouped_digits <= grouped
                 and not (ascii_only and r.needs_non_ascii)
                 and (not r.required_any or present.intersection(r.required_any))
             )

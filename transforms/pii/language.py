@@ -8,6 +8,7 @@ English NER too, whatever its source declares.
 
 from __future__ import annotations
 
+import functools
 import re
 
 SUPPORTED_LANGUAGES = ("en", "zh")
@@ -45,6 +46,11 @@ def normalize_hint(hint: str | None) -> tuple[str, ...] | None:
     """A language hint as routed languages; None for no hint or `auto`. Unknown hints raise."""
     if hint is None:
         return None
+    return _routed_hint(hint)
+
+
+@functools.lru_cache(maxsize=256)  # a corpus has a handful of distinct hints
+def _routed_hint(hint: str) -> tuple[str, ...] | None:
     key = hint.strip().lower().replace("_", "-")
     if key in ("", "auto"):
         return None
@@ -63,9 +69,9 @@ def detect_languages(text: str) -> tuple[str, ...]:
 
 def _script_languages(text: str) -> tuple[str, ...]:
     """The languages the script of `text` shows; none for text without letters."""
-    cjk = len(_CJK.findall(text))
-    if cjk == 0:
+    if text.isascii() or _CJK.search(text) is None:
         return ("en",) if _LATIN.search(text) else ()
+    cjk = len(_CJK.findall(text))
     latin = len(_LATIN.findall(text))
     if latin == 0:
         return ("zh",)

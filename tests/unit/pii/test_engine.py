@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -385,3 +386,30 @@ def test_allow_and_deny_values_are_folded_like_the_text() -> None:
     result = found(text, detector.detect(text))
     assert ("张\u00a0三", "PERSON") in result
     assert not any(value.startswith("400") for value, _ in result)
+
+
+def _fixture_matches() -> list[tuple[str, str]]:
+    import yaml
+
+    from tdg.transforms.pii.recognizers import recognizer_modules
+
+    cases_dir = Path(__file__).resolve().parents[2] / "fixtures" / "recognizers"
+    cases = []
+    for module, cls in recognizer_modules().items():
+        spec = yaml.safe_load((cases_dir / f"{module}.yaml").read_text(encoding="utf-8"))
+        cases += [(cls.__name__, case["text"]) for case in spec.get("match", [])]
+    return cases
+
+
+@pytest.mark.parametrize(("recognizer", "text"), _fixture_matches())
+def test_every_case_file_match_passes_its_recognizers_cheap_gates(
+    fast: Detector, recognizer: str, text: str
+) -> None:
+    """The engine skips a recognizer on texts failing its digit-run, chain, total-digit,
+    character and ASCII gates: no text it must find may fail them."""
+    from tdg.transforms.pii.normalized_view import NormalizedView
+
+    folded = NormalizedView.of(text).text
+    gated = {type(runner.recognizer).__name__ for runner, _ in fast._gate([folded])}
+    runs_here = any(type(r.recognizer).__name__ == recognizer for r in fast._universal)
+    assert recognizer in gated or not runs_here

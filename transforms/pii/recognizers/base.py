@@ -322,7 +322,9 @@ class IdentifierRecognizer(PatternRecognizer):
     - `CONTEXT`: Chinese and English context words;
     - `MIN_DIGIT_RUN`: the shortest ASCII digit run any candidate contains (texts without one
       are skipped cheaply), `MIN_TOTAL_DIGITS`: the fewest ASCII digits any reported candidate
-      has, and/or `PREFILTER`, a regex that must occur for a candidate to exist;
+      has, `MIN_GROUPED_DIGITS`: the fewest digits in one chain of groups joined by a single
+      space or dash (`110105 1949...`), and/or `PREFILTER`, a regex that must occur for a
+      candidate to exist;
     - optionally `validate_candidate(compact) -> bool | None` (None: nothing to check), and
       `CONTEXT_BOOST`, `INVALID_WITH_CONTEXT_SCORE`, `CONTEXT_BEFORE`, `CONTEXT_AFTER`.
     """
@@ -331,6 +333,8 @@ class IdentifierRecognizer(PatternRecognizer):
     PATTERNS: ClassVar[tuple[CandidatePattern, ...]]
     CONTEXT: ClassVar[tuple[str, ...]]
     MIN_DIGIT_RUN: ClassVar[int] = 0
+    # The fewest digits in one chain of digit groups joined by a single space or dash.
+    MIN_GROUPED_DIGITS: ClassVar[int] = 0
     MIN_TOTAL_DIGITS: ClassVar[int] = 0
     PREFILTER: ClassVar[str | None] = None
     CONTEXT_BOOST: ClassVar[float] = 0.35

@@ -44,6 +44,7 @@ class CnHomeReturnPermitRecognizer(IdentifierRecognizer):
     )
     CONTEXT_BOOST = 0.55
     MIN_DIGIT_RUN = 4  # `H1234 5678`
+    MIN_GROUPED_DIGITS = 8  # `1234 5678`
 
 
 RECOGNIZER = CnHomeReturnPermitRecognizer

@@ -50,6 +50,7 @@ class CnPassportRecognizer(IdentifierRecognizer):
     # English labels run long ("Passport number for the visa letter: E..."): look further back.
     CONTEXT_BEFORE = 48
     MIN_DIGIT_RUN = 4  # `E1234 5678`, `EA123 4567`
+    MIN_GROUPED_DIGITS = 7  # `123-4567` in `EA123-4567`
 
 
 RECOGNIZER = CnPassportRecognizer

@@ -104,6 +104,7 @@ class CnResidentIdRecognizer(IdentifierRecognizer):
         "resident ID",
     )
     MIN_DIGIT_RUN = 4  # `1101 0519 4912 3100 2X`
+    MIN_GROUPED_DIGITS = 15  # the legacy 15 digits, however grouped
 
     def __init__(self, supported_language: str = "zh") -> None:
         super().__init__(supported_language)

@@ -56,6 +56,7 @@ class HkIdRecognizer(IdentifierRecognizer):
         "ID card",
     )
     MIN_DIGIT_RUN = 3  # `A123 456(3)`
+    MIN_GROUPED_DIGITS = 6  # `123 456` in `A123 456(3)`
 
     def validate_candidate(self, compact_candidate: str) -> bool | None:
         return hk_id_valid(compact_candidate)

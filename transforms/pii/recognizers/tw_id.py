@@ -48,6 +48,7 @@ class TwIdRecognizer(IdentifierRecognizer):
         "national ID",
     )
     MIN_DIGIT_RUN = 3  # `A123 456 789`
+    MIN_GROUPED_DIGITS = 9  # `12-345-6789`
 
     def validate_candidate(self, compact_candidate: str) -> bool | None:
         return tw_id_checksum_ok(compact_candidate)
