@@ -3,13 +3,9 @@ quarantines a record whose identifier survives (`residual_pii`) but not one with
 
 from __future__ import annotations
 
-import base64
 import dataclasses
-import pickle
-from datetime import UTC, datetime
 from pathlib import Path
 
-import apache_beam as beam
 import pytest
 
 from tdg.transforms.keys import KeyRing, init_keys
@@ -17,14 +13,12 @@ from tdg.transforms.pii.checksums import resident_id_check_char
 from tdg.transforms.pii.detection_settings import DetectionSettings
 from tdg.transforms.pii.engine import Finding
 from tdg.transforms.pii.operator_settings import OperatorSettings, OperatorSpec
-from tdg.transforms.pii.pii_stage import PiiStageSettings, apply_pii, original_keys, residual
-from tdg.transforms.records import Quarantined, Record
-from tdg.transforms.run_context import RunContext
+from tdg.transforms.pii.pii_stage import PiiStageSettings, original_keys, residual
+from tests.pii_stage_runner import run_pii_stage
 from tests.record_factory import synthetic_record
 
 pytestmark = pytest.mark.e2e
 
-CTX = RunContext("run-test", "0.1.0", "0" * 64, datetime(2025, 1, 1, tzinfo=UTC))
 # Synthetic: names from the sample generator's pools, a resident ID with region 110105.
 ID_BODY = "11010519850612301"
 RESIDENT_ID = ID_BODY + resident_id_check_char(ID_BODY)
@@ -36,26 +30,6 @@ def keys(tmp_path_factory: pytest.TempPathFactory) -> KeyRing:
     directory: Path = tmp_path_factory.mktemp("keys")
     init_keys(directory)
     return KeyRing(str(directory))
-
-
-def run_stage(
-    records: list[Record], settings: PiiStageSettings, keys: KeyRing, out_dir: Path
-) -> tuple[list[Record], list[Quarantined]]:
-    """Run the stage and read back both outputs (written as base64 pickles: the runner's
-    workers do not share the test's memory)."""
-    with beam.Pipeline() as p:
-        main, quarantine, _ = apply_pii(p | beam.Create(records), CTX, settings, keys, 8)
-        for tag, pcoll in (("accepted", main), ("quarantined", quarantine)):
-            _ = (
-                pcoll
-                | f"Encode_{tag}" >> beam.Map(lambda x: base64.b64encode(pickle.dumps(x)).decode())
-                | f"Write_{tag}" >> beam.io.WriteToText(str(out_dir / tag))
-            )
-    got = {}
-    for tag in ("accepted", "quarantined"):
-        lines = [ln for f in sorted(out_dir.glob(f"{tag}*")) for ln in f.read_text().split()]
-        got[tag] = [pickle.loads(base64.b64decode(ln)) for ln in lines]
-    return got["accepted"], got["quarantined"]
 
 
 def settings(profile: str, **by_entity: OperatorSpec) -> PiiStageSettings:
@@ -70,7 +44,7 @@ def test_mixed_text_meets_the_english_ner_whatever_its_language_field(
     language: str | None, keys: KeyRing, tmp_path: Path
 ) -> None:
     record = synthetic_record(0, "notes", MIXED, language=language)  # type: ignore[arg-type]
-    accepted, quarantined = run_stage([record], settings("thorough"), keys, tmp_path)
+    accepted, quarantined = run_pii_stage([record], settings("thorough"), keys, tmp_path)
     assert quarantined == []
     (out,) = accepted
     assert "Nancy Nelson" not in out.text and "Matthew Carter" not in out.text
@@ -83,7 +57,7 @@ def test_an_identifier_an_operator_leaves_intact_is_quarantined(
 ) -> None:
     text = f"身份证号码：{RESIDENT_ID}，请核对。"
     keep_all = OperatorSpec(name="mask", params={"keep_last": 18})
-    accepted, quarantined = run_stage(
+    accepted, quarantined = run_pii_stage(
         [synthetic_record(1, "forms", text)],
         settings("fast", CN_RESIDENT_ID=keep_all),
         keys,
@@ -99,7 +73,7 @@ def test_surrogates_and_partial_masks_pass_the_rescan(keys: KeyRing, tmp_path: P
         synthetic_record(2, "forms", f"身份证号码：{RESIDENT_ID}，请核对。"),
         synthetic_record(3, "forms", "手机 138 1234 5678，车牌京A12345。"),
     ]
-    accepted, quarantined = run_stage(
+    accepted, quarantined = run_pii_stage(
         records,
         settings(
             "fast",

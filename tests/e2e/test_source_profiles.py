@@ -5,26 +5,21 @@ plain prose is found (and replaced) in the thorough source only."""
 
 from __future__ import annotations
 
-import base64
-import pickle
-from datetime import UTC, datetime
 from pathlib import Path
 
-import apache_beam as beam
 import pytest
 import yaml
 
 from tdg.pipelines.certify import plan_run
 from tdg.pipelines.config import load_config
 from tdg.transforms.keys import KeyRing, init_keys
-from tdg.transforms.pii.pii_stage import PiiStageSettings, apply_pii
-from tdg.transforms.records import PII_NONE, Quarantined, Record
-from tdg.transforms.run_context import RunContext
+from tdg.transforms.pii.pii_stage import PiiStageSettings
+from tdg.transforms.records import PII_NONE
+from tests.pii_stage_runner import run_pii_stage
 from tests.record_factory import synthetic_record
 
 pytestmark = pytest.mark.e2e
 
-CTX = RunContext("run-test", "0.1.0", "0" * 64, datetime(2025, 1, 1, tzinfo=UTC))
 PROSE = "Please forward this to Nancy Nelson."  # synthetic name
 NAME = "Nancy Nelson"
 
@@ -65,25 +60,6 @@ def stage_settings(
     return plan_run(load_config(path), keys).pii
 
 
-def run_stage(
-    records: list[Record], settings: PiiStageSettings, keys: KeyRing, out_dir: Path
-) -> tuple[list[Record], list[Quarantined]]:
-    """Run the stage and read back both outputs (base64 pickles, as in test_pii_stage.py)."""
-    with beam.Pipeline() as p:
-        main, quarantine, _ = apply_pii(p | beam.Create(records), CTX, settings, keys, 8)
-        for tag, pcoll in (("accepted", main), ("quarantined", quarantine)):
-            _ = (
-                pcoll
-                | f"Encode_{tag}" >> beam.Map(lambda x: base64.b64encode(pickle.dumps(x)).decode())
-                | f"Write_{tag}" >> beam.io.WriteToText(str(out_dir / tag))
-            )
-    got = {}
-    for tag in ("accepted", "quarantined"):
-        lines = [ln for f in sorted(out_dir.glob(f"{tag}*")) for ln in f.read_text().split()]
-        got[tag] = [pickle.loads(base64.b64decode(ln)) for ln in lines]
-    return got["accepted"], got["quarantined"]
-
-
 @pytest.mark.parametrize(
     ("default", "sources"),
     [
@@ -108,7 +84,7 @@ def test_each_source_is_scanned_with_its_own_profile(
     ]
     out_dir = tmp_path / "out"
     out_dir.mkdir()
-    accepted, quarantined = run_stage(records, settings, keys, out_dir)
+    accepted, quarantined = run_pii_stage(records, settings, keys, out_dir)
     assert quarantined == []
     by_source = {r.source_id: r for r in accepted}
     assert set(by_source) == {"notes", "web"}

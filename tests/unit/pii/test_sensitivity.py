@@ -4,13 +4,11 @@ the per-record `pii` summary."""
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 from typing import Any
 
 import pytest
 import spacy
-from presidio_analyzer import RecognizerRegistry
 from presidio_analyzer.nlp_engine import NerModelConfiguration
 
 from tdg.transforms.keys import KeyRing, init_keys
@@ -26,6 +24,7 @@ from tdg.transforms.pii.entities import (
 )
 from tdg.transforms.pii.operator_settings import OperatorSettings, OperatorSpec
 from tdg.transforms.pii.recognizers import build_recognizers
+from tests.detectors import fast_detector
 
 
 @pytest.mark.parametrize(
@@ -73,23 +72,14 @@ def tdg_recognizer_entities() -> set[str]:
 
 
 def presidio_pattern_entities() -> set[str]:
-    """What Presidio's default English recognizers report, loaded as the engine loads them
-    (NER excluded: the engine runs spaCy itself), minus what the engine never reports."""
-    registry = RecognizerRegistry(supported_languages=["en"])
-    logger = logging.getLogger("presidio-analyzer")
-    level = logger.level
-    logger.setLevel(logging.ERROR)
-    try:
-        registry.load_predefined_recognizers(languages=["en"], nlp_engine=None)  # type: ignore[arg-type]
-    finally:
-        logger.setLevel(level)
-    found = {
+    """What the fast Detector's Presidio pattern runners may report (NER excluded: the engine
+    runs spaCy itself): the recognizers exactly as the engine loads them."""
+    return {
         e
-        for r in registry.recognizers
-        if type(r).__name__ != "SpacyRecognizer"
-        for e in r.supported_entities
+        for runner in fast_detector()._universal
+        if runner.identifier is None
+        for e in runner.entities
     }
-    return found - NOT_PERSONAL_BY_DEFAULT
 
 
 def default_model_ner_entities() -> set[str]:
