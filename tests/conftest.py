@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -30,6 +31,14 @@ def session_keys(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         os.environ.pop("TDG_KEYS", None)
     else:
         os.environ["TDG_KEYS"] = before
+
+
+@pytest.fixture(scope="session")
+def keys(session_keys: Path) -> Any:
+    """The session's trial keys as the KeyRing a stage receives."""
+    from tdg.transforms.keys import KeyRing
+
+    return KeyRing(str(session_keys))
 
 
 @pytest.fixture

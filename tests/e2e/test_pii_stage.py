@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tdg.transforms.keys import KeyRing, init_keys
+from tdg.transforms.keys import KeyRing
 from tdg.transforms.pii.checksums import resident_id_check_char
 from tdg.transforms.pii.detection_settings import DetectionSettings
 from tdg.transforms.pii.engine import Finding
@@ -23,13 +23,6 @@ pytestmark = pytest.mark.e2e
 ID_BODY = "11010519850612301"
 RESIDENT_ID = ID_BODY + resident_id_check_char(ID_BODY)
 MIXED = "会议改到三点，请通知 Nancy Nelson 和 Matthew Carter 准时参加，谢谢大家配合。"
-
-
-@pytest.fixture(scope="module")
-def keys(tmp_path_factory: pytest.TempPathFactory) -> KeyRing:
-    directory: Path = tmp_path_factory.mktemp("keys")
-    init_keys(directory)
-    return KeyRing(str(directory))
 
 
 def settings(profile: str, **by_entity: OperatorSpec) -> PiiStageSettings:

@@ -12,7 +12,7 @@ import yaml
 
 from tdg.pipelines.certify import plan_run
 from tdg.pipelines.config import load_config
-from tdg.transforms.keys import KeyRing, init_keys
+from tdg.transforms.keys import KeyRing
 from tdg.transforms.pii.pii_stage import PiiStageSettings
 from tdg.transforms.records import PII_NONE
 from tests.pii_stage_runner import run_pii_stage
@@ -22,13 +22,6 @@ pytestmark = pytest.mark.e2e
 
 PROSE = "Please forward this to Nancy Nelson."  # synthetic name
 NAME = "Nancy Nelson"
-
-
-@pytest.fixture(scope="module")
-def keys(tmp_path_factory: pytest.TempPathFactory) -> KeyRing:
-    directory: Path = tmp_path_factory.mktemp("keys")
-    init_keys(directory)
-    return KeyRing(str(directory))
 
 
 def source(source_id: str, profile: str | None) -> dict[str, object]:
