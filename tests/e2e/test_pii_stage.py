@@ -92,3 +92,17 @@ def test_rescan_counts_plates_and_company_codes() -> None:
     # ... but wrote the same plate back: it survives.
     assert residual([plate], [(2, 9)], text, original_keys(text, [plate])) == [plate]
     assert residual([dataclasses.replace(plate, recognizer="CnUsccRecognizer")], [], text)
+
+
+def test_a_run_narrowed_to_some_types_still_rescans_for_all(keys: KeyRing, tmp_path: Path) -> None:
+    narrowed = PiiStageSettings(
+        detection=DetectionSettings(profile="fast", entities=["PHONE_NUMBER"]),
+        operators=OperatorSettings(),
+    )
+    text = f"手机13812345678，身份证号码：{RESIDENT_ID}。"
+    accepted, quarantined = run_pii_stage(
+        [synthetic_record(4, "forms", text)], narrowed, keys, tmp_path
+    )
+    assert accepted == []
+    (q,) = quarantined
+    assert q.reason_code == "residual_pii" and "CN_RESIDENT_ID" in q.reason_detail

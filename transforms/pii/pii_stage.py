@@ -56,6 +56,13 @@ RESCAN_RECOGNIZERS = frozenset(
 )
 
 
+def rescan_settings(detection: DetectionSettings) -> DetectionSettings:
+    """The rescan's detector: the fast profile over every entity type, whatever `entities`
+    narrows the first pass to (a run restricted to phone numbers must not accept a resident ID
+    in clear); the allow list still holds (what the policy keeps, it keeps)."""
+    return detection.model_copy(update={"profile": "fast", "entities": None})
+
+
 def counts_in_rescan(finding: Finding) -> bool:
     return finding.recognizer in RESCAN_RECOGNIZERS
 
@@ -171,9 +178,7 @@ class DeidentifyFn(BatchStageFn):
         self._detectors = {
             p: Detector(s.detection.model_copy(update={"profile": p})) for p in s.profiles()
         }
-        self._rescanner = self._detectors.get("fast") or Detector(
-            s.detection.model_copy(update={"profile": "fast"})
-        )
+        self._rescanner = Detector(rescan_settings(s.detection))
         # Fingerprints feed the index, the suppression list and refusals by identifier.
         self._default = Deidentifier(s.operators, self._keys, fingerprints=True)
         self._by_source = {
@@ -239,7 +244,7 @@ class AnonymizeFn(BatchStageFn):
 
     def load(self) -> None:
         self._deid = Deidentifier(PLACEHOLDER_ONLY, self._keys, fingerprints=False)
-        self._rescanner = Detector(self._detection.model_copy(update={"profile": "fast"}))
+        self._rescanner = Detector(rescan_settings(self._detection))
 
     def apply_batch(self, records: Sequence[Record]) -> list[Record | Quarantined]:
         outs = []
