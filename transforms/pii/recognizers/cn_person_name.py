@@ -63,6 +63,34 @@ _PREFIX_CUES = (
     "Dear",
 )
 
+# Job titles that also stand before a full name in formal text (销售经理何建华, 导演张艺谋):
+# followed by a common or compound surname and one or two given characters.
+_TITLE_CUES = (
+    "经理",
+    "总监",
+    "主任",
+    "医生",
+    "教授",
+    "律师",
+    "局长",
+    "处长",
+    "科长",
+    "部长",
+    "书记",
+    "董事长",
+    "总裁",
+    "校长",
+    "院长",
+    "主席",
+    "市长",
+    "省长",
+    "县长",
+    "队长",
+    "导演",
+    "警官",
+    "老师",
+)
+
 _HONORIFICS = (
     "先生",
     "先森",  # internet spelling of 先生
@@ -246,9 +274,12 @@ def _cue_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     table = surnames()
     any_surname = _alternation([re.escape(s) for s in table])
     common = "".join(s for s, tier in table.items() if tier == "common")
+    not_rare = _alternation([re.escape(s) for s, tier in table.items() if tier != "rare"])
     prefix = re.compile(
         rf"(?:{_alternation([re.escape(c) for c in _PREFIX_CUES])})[：:\s是为]{{0,2}}"
         rf"(?P<name>(?:{any_surname}){_GIVEN}{{1,2}})"
+        rf"|(?:{_alternation([re.escape(c) for c in _TITLE_CUES])})"
+        rf"(?P<titled>(?:{not_rare}){_GIVEN}{{1,2}})"
     )
     honorific = re.compile(
         rf"(?P<name>(?:{any_surname}){_GIVEN}{{0,2}}?)(?:{_alternation(list(_HONORIFICS))})"
@@ -417,7 +448,7 @@ class CnPersonNameRecognizer(EntityRecognizer):
             tokens, starts = self.segment(text)
         token_at: dict[int, str] | None = None  # built on the first honorific match
         freq, tags = dictionary()
-        spans = [(m.start("name"), m.end("name"), CUE_SCORE) for m in prefix.finditer(text)]
+        spans = [_cued_name(text, m) for m in prefix.finditer(text)]
         titled = _title_pattern().search(text) is not None
         for m in honorific.finditer(text) if titled else ():
             if token_at is None:
@@ -425,8 +456,8 @@ class CnPersonNameRecognizer(EntityRecognizer):
             # The surname must start a word, and surname + title must not be one common word
             # (工程总监 has no 程; 班主任 is a word, not Mr 班).
             token = token_at.get(m.start("name"))
-            if token is None:
-                continue
+            if token is None or m.group("name") in _ordinary_words():
+                continue  # 公司经理: the "name" is a common word
             if (
                 len(token) >= m.end() - m.start()
                 and tags.get(token) not in PERSON_TAGS
@@ -683,6 +714,16 @@ _NOT_IN_GIVEN_NAME = frozenset(
     "的了是在和与及或跟同说讲问道等着过也都就还又把被让给向对从到为以而但并呢吗吧啊呀哦嗯哈"
     "你我他她它们这那哪个些每"
 )
+
+
+def _cued_name(text: str, match: re.Match[str]) -> tuple[int, int, float]:
+    """The name after a cue word or title, without a last character that starts the next
+    word (经理李娜做报告: 李娜, not 李娜做; 张三表示: 张三)."""
+    group = "name" if match.group("name") is not None else "titled"
+    start, end = match.span(group)
+    if end - start == 3 and any(text[end - 1 : end - 1 + k] in _ordinary_words() for k in (2, 3)):
+        end -= 1
+    return start, end, CUE_SCORE
 
 
 @cache
