@@ -18,6 +18,8 @@ by a character window before each candidate.
 from __future__ import annotations
 
 import bisect
+import copy
+import itertools
 import logging
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -751,10 +753,12 @@ class Detector:
         # ideographs only invents entities.
         texts = [_CJK_CHAR.sub(" ", u.text) if "zh" in u.languages else u.text for u in units]
         out = []
-        for doc in self._nlp.pipe(texts, batch_size=self.settings.nlp_batch_size):
+        for unit, doc in zip(
+            units, self._nlp.pipe(texts, batch_size=self.settings.nlp_batch_size), strict=True
+        ):
             artifacts = self._nlp_engine._doc_to_nlp_artifact(doc, "en")
             results = self._ner.analyze(doc.text, self._ner_entities, artifacts)
-            out.append([r for r in results if _trim_to_words(doc.text, r)])
+            out.append([piece for r in results for piece in _name_pieces(unit.text, r)])
         return out
 
     def _run(self, runner: _Runner, text: str, checked: bool = False) -> list[RecognizerResult]:
@@ -835,6 +839,9 @@ _RANK = {
     "SpacyRecognizer": 0,
     "CnPersonNameRecognizer": 0,
     "CnAddressRecognizer": 0,
+    # name rules, not formats: a full name the NER found outranks a given name they found
+    "EmailNamedPersonRecognizer": 0,
+    "LatinGivenNameInChineseRecognizer": 0,
 }
 
 
@@ -1049,19 +1056,48 @@ def _email_start(text: str, start: int, end: int) -> int:
     return start + lead if 0 < lead < len(local) else start
 
 
-def _trim_to_words(text: str, result: RecognizerResult) -> bool:
-    """Shrink an NER span to start and end on a letter or digit; False if none is left.
+# Words that open a sentence or a line before a name and that spaCy's small model takes into
+# the entity ("Email Robert Thomas at ...", "Dear Emily Young"): never part of a name.
+_NOT_NAME_OPENERS = frozenset(
+    {"dear", "hi", "hello", "hey", "email", "e-mail", "mail", "call", "phone", "text", "contact",
+     "ask", "tell", "thanks", "thank", "please", "ping", "cc", "attn", "from", "to", "and"}
+)  # fmt: skip
 
-    Where Chinese characters were blanked, spaCy reads the run of spaces as a token and may
-    take it, and the punctuation after it, into an entity ("Nancy Nelson" + blanks + "，"):
-    the name is personal, the Chinese text after it is not."""
-    start, end = result.start, result.end
+
+def _name_pieces(text: str, result: RecognizerResult) -> list[RecognizerResult]:
+    """An NER span cut where the text had Chinese characters (blanked for spaCy, which then
+    joins `David说Sarah Connor` into one name), each piece trimmed to start and end on a
+    letter or digit and without a leading sentence opener; empty pieces dropped.
+
+    The names are personal, the Chinese text and the punctuation between them are not."""
+    pieces: list[RecognizerResult] = []
+    for start, end in _split_at_ideographs(text, result.start, result.end):
+        start, end = _trimmed(text, start, end)
+        if end <= start:
+            continue
+        piece = result if not pieces else copy.copy(result)
+        piece.start, piece.end = start, end
+        pieces.append(piece)
+    return pieces
+
+
+def _split_at_ideographs(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    cuts = [m.start() for m in _CJK_CHAR.finditer(text, start, end)]
+    if not cuts:
+        return [(start, end)]
+    bounds = [start - 1, *cuts, end]
+    return [(a + 1, b) for a, b in itertools.pairwise(bounds) if b > a + 1]
+
+
+def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
     while start < end and not text[start].isalnum():
         start += 1
     while end > start and not text[end - 1].isalnum():
         end -= 1
-    result.start, result.end = start, end
-    return end > start
+    first = re.match(r"[A-Za-z-]+", text[start:end])
+    if first and first.group().lower() in _NOT_NAME_OPENERS and first.end() < end - start:
+        return _trimmed(text, start + first.end(), end)
+    return start, end
 
 
 def _name_of(recognizer: EntityRecognizer) -> str:

@@ -413,3 +413,21 @@ def test_every_case_file_match_passes_its_recognizers_cheap_gates(
     gated = {type(runner.recognizer).__name__ for runner, _ in fast._gate([folded])}
     runs_here = any(type(r.recognizer).__name__ == recognizer for r in fast._universal)
     assert recognizer in gated or not runs_here
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("我的同事David说Sarah Connor下周来北京出差", ["David", "Sarah Connor"]),
+        ("Email Robert Thomas at robert.t@corp.example.org today.", ["Robert Thomas"]),
+        (
+            "会议改到三点，请通知 Nancy Nelson 和 Matthew Carter 准时参加",
+            ["Nancy Nelson", "Matthew Carter"],
+        ),
+    ],
+)
+def test_ner_names_stop_at_chinese_text_and_sentence_openers(
+    thorough: Detector, text: str, names: list[str]
+) -> None:
+    persons = [text[f.start : f.end] for f in thorough.detect(text) if f.entity_type == "PERSON"]
+    assert persons == names
