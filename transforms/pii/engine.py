@@ -497,6 +497,10 @@ class Detector:
         self._run_cap = max((r.min_digit_run for r in self._universal), default=0)
         self._total_cap = max((r.min_total_digits for r in self._universal), default=0)
         self._grouped_cap = max((r.min_grouped_digits for r in self._universal), default=0)
+        # Chains are counted only where a chain-gated runner's digit-run gate can pass.
+        self._chain_run = min(
+            (r.min_digit_run for r in self._universal if r.min_grouped_digits), default=0
+        )
         self._gated: dict[tuple[int | bool, ...], tuple[int, ...]] = {}
 
         chinese: list[_Runner] = [
@@ -696,7 +700,7 @@ class Detector:
             return (0, 0, 0, text.isascii(), *map(text.__contains__, self._triggers))
         longest = max(map(len, runs))
         grouped = longest
-        if longest < self._grouped_cap and len(runs) > 1:
+        if self._chain_run <= longest < self._grouped_cap and len(runs) > 1:
             grouped = max(len(c) - c.count(" ") - c.count("-") for c in _DIGIT_CHAIN.findall(text))
         return (
             min(longest, self._run_cap),

@@ -98,4 +98,7 @@ def route_languages(text: str, hint: str | None = None) -> tuple[str, ...]:
     hinted = normalize_hint(hint)
     if hinted is None:
         return detect_languages(text)
-    return hinted + tuple(lang for lang in _script_languages(text) if lang not in hinted)
+    shown = _script_languages(text)
+    if not shown or shown == hinted:
+        return hinted
+    return hinted + tuple(lang for lang in shown if lang not in hinted)
