@@ -91,42 +91,23 @@ _TITLE_CUES = (
     "老师",
 )
 
+# Words after a name that show it is one (张先生, 王经理, 李总): the titles above and forms of
+# address that never stand before a name.
 _HONORIFICS = (
+    *_TITLE_CUES,
     "先生",
     "先森",  # internet spelling of 先生
     "女士",
     "小姐",
-    "老师",
-    "经理",
-    "总监",
-    "主任",
-    "医生",
     "大夫",
-    "教授",
-    "律师",
     "同学",
     "师傅",
     "阿姨",
     "叔叔",
     "老板",
-    "局长",
-    "处长",
-    "科长",
-    "部长",
-    "书记",
-    "董事长",
-    "校长",
-    "院长",
     "博士",
     "太太",
     "夫人",
-    "警官",
-    "队长",
-    "导演",
-    "主席",
-    "市长",
-    "省长",
-    "县长",
     "总(?![结共体统部之算计额数量价值和是])",
 )
 
