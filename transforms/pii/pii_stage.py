@@ -45,6 +45,7 @@ RESCAN_RECOGNIZERS = frozenset(
         "CnBankCardRecognizer",
         "CnPassportRecognizer",
         "CnHomeReturnPermitRecognizer",
+        "CnTaiwanResidentPermitRecognizer",
         "HkIdRecognizer",
         "TwIdRecognizer",
         "EmailAnyTldRecognizer",
