@@ -45,6 +45,7 @@ SENSITIVITY: dict[str, Sensitivity] = {
     "CN_USCC": Sensitivity.QUASI,  # organisation code; category 92 can point to a person
     "CN_PASSPORT": Sensitivity.SENSITIVE,
     "CN_HOME_RETURN_PERMIT": Sensitivity.SENSITIVE,
+    "CN_EXIT_ENTRY_PERMIT": Sensitivity.SENSITIVE,  # a travel document, like a passport
     "HK_ID": Sensitivity.SENSITIVE,
     "TW_ID": Sensitivity.SENSITIVE,
     "CN_LICENSE_PLATE": Sensitivity.QUASI,  # with place and time it is whereabouts

@@ -46,6 +46,7 @@ RESCAN_RECOGNIZERS = frozenset(
         "CnPassportRecognizer",
         "CnHomeReturnPermitRecognizer",
         "CnTaiwanResidentPermitRecognizer",
+        "CnExitEntryPermitRecognizer",
         "HkIdRecognizer",
         "TwIdRecognizer",
         "EmailAnyTldRecognizer",

@@ -48,6 +48,7 @@ _CODE_TYPES = frozenset(
         "CN_USCC",
         "CN_PASSPORT",
         "CN_HOME_RETURN_PERMIT",
+        "CN_EXIT_ENTRY_PERMIT",
         "HK_ID",
         "TW_ID",
         "CN_LICENSE_PLATE",
