@@ -326,7 +326,8 @@ class IdentifierRecognizer(PatternRecognizer):
       space or dash (`110105 1949...`), and/or `PREFILTER`, a regex that must occur for a
       candidate to exist;
     - optionally `validate_candidate(compact) -> bool | None` (None: nothing to check), and
-      `CONTEXT_BOOST`, `INVALID_WITH_CONTEXT_SCORE`, `CONTEXT_BEFORE`, `CONTEXT_AFTER`.
+      `CONTEXT_BOOST`, `INVALID_WITH_CONTEXT_SCORE`, `CONTEXT_BEFORE`, `CONTEXT_AFTER`,
+      `CONTEXT_REQUIRED`.
     """
 
     ENTITY: ClassVar[str]
@@ -337,6 +338,9 @@ class IdentifierRecognizer(PatternRecognizer):
     MIN_GROUPED_DIGITS: ClassVar[int] = 0
     MIN_TOTAL_DIGITS: ClassVar[int] = 0
     PREFILTER: ClassVar[str | None] = None
+    # Numbers without a check digit whose shape alone is anything (8 digits): reported only
+    # next to a context word.
+    CONTEXT_REQUIRED: ClassVar[bool] = False
     CONTEXT_BOOST: ClassVar[float] = 0.35
     INVALID_WITH_CONTEXT_SCORE: ClassVar[float] = 0.4
     CONTEXT_BEFORE: ClassVar[int] = 24  # characters scanned before a candidate
@@ -386,6 +390,8 @@ class IdentifierRecognizer(PatternRecognizer):
         context = self.has_context(text, match.start(), match.end())
         if valid is False:
             return self.INVALID_WITH_CONTEXT_SCORE if context else 0.0
+        if self.CONTEXT_REQUIRED and not context:
+            return 0.0
         score = pattern.score + self.adjust_score(match)
         if context:
             score += self.CONTEXT_BOOST

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from tdg.transforms.pii.recognizers.base import CandidatePattern, IdentifierRecognizer
 
 
@@ -44,14 +42,11 @@ class CnTaiwanResidentPermitRecognizer(IdentifierRecognizer):
         "Taiwan compatriot permit",
         "MTP",
     )
+    CONTEXT_REQUIRED = True
+    CONTEXT_BOOST = 0.0  # the pattern's score is the score with context
     MIN_DIGIT_RUN = 4
     MIN_GROUPED_DIGITS = 8
     PREFILTER = "台胞|臺胞|台湾居民|臺灣居民|通行|(?i:taiwan compatriot|MTP)"
-
-    def score_candidate(self, text: str, match: re.Match[str], pattern: CandidatePattern) -> float:
-        if not self.has_context(text, match.start(), match.end()):
-            return 0.0
-        return pattern.score
 
 
 RECOGNIZER = CnTaiwanResidentPermitRecognizer
