@@ -429,19 +429,28 @@ class IdentifierRecognizer(PatternRecognizer):
         """The compiled patterns worth running on `text` (a subclass may skip hopeless ones)."""
         return self._compiled
 
+    def reported_span(
+        self, text: str, match: re.Match[str], pattern: CandidatePattern
+    ) -> tuple[int, int, float] | None:
+        """(start, end, score) of what a match reports, or None: the match, scored by
+        `score_candidate`; a subclass may report part of it."""
+        score = self.score_candidate(text, match, pattern)
+        return (match.start(), match.end(), score) if score > 0.0 else None
+
     def find(self, text: str) -> list[RecognizerResult]:
         """`analyze` without the entity check and prefilters: for callers that applied them."""
         results: list[RecognizerResult] = []
         for pattern, regex in self.patterns_for(text):
             for match in scan_matches(regex, text):
-                score = self.score_candidate(text, match, pattern)
-                if score <= 0.0:
+                found = self.reported_span(text, match, pattern)
+                if found is None:
                     continue
+                start, end, score = found
                 results.append(
                     RecognizerResult(
                         entity_type=self.ENTITY,
-                        start=match.start(),
-                        end=match.end(),
+                        start=start,
+                        end=end,
                         score=score,
                         recognition_metadata={
                             RecognizerResult.RECOGNIZER_NAME_KEY: type(self).__name__,

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import re
 
-from presidio_analyzer import RecognizerResult
-
 from tdg.transforms.pii.recognizers.base import CandidatePattern, IdentifierRecognizer
 
 # What may stand between a name and its address on one line: `Name <addr>`, `Name, addr`,
@@ -73,22 +71,11 @@ class EmailNamedPersonRecognizer(IdentifierRecognizer):
     CONTEXT = ()
     PREFILTER = "@"
 
-    def score_candidate(self, text: str, match: re.Match[str], pattern: CandidatePattern) -> float:
+    def reported_span(
+        self, text: str, match: re.Match[str], pattern: CandidatePattern
+    ) -> tuple[int, int, float] | None:
         """The words the address spells: the whole match, or its last two or three words
-        (`Dear Emily Young` -> `Emily Young`), reported by `find`."""
-        return pattern.score if self._spelled_span(text, match) else 0.0
-
-    def find(self, text: str) -> list[RecognizerResult]:
-        results = []
-        for pattern, regex in self.compiled_patterns:
-            for match in regex.finditer(text):
-                span = self._spelled_span(text, match)
-                if span is not None:
-                    results.append(self._result(span, pattern))
-        return results
-
-    @staticmethod
-    def _spelled_span(text: str, match: re.Match[str]) -> tuple[int, int] | None:
+        (`Dear Emily Young` -> `Emily Young`)."""
         local = _LOCAL.search(text, match.end(), match.end() + 72)
         if local is None:
             return None
@@ -96,22 +83,8 @@ class EmailNamedPersonRecognizer(IdentifierRecognizer):
         for first in range(max(0, len(words) - 3), len(words) - 1):  # longest first
             start = match.start() + words[first].start()
             if local_part_spells(text[start : match.end()], local.group()):
-                return start, match.end()
+                return start, match.end(), pattern.score
         return None
-
-    def _result(self, span: tuple[int, int], pattern: CandidatePattern) -> RecognizerResult:
-        return RecognizerResult(
-            entity_type=self.ENTITY,
-            start=span[0],
-            end=span[1],
-            score=pattern.score,
-            recognition_metadata={
-                RecognizerResult.RECOGNIZER_NAME_KEY: type(self).__name__,
-                RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
-                RecognizerResult.IS_SCORE_ENHANCED_BY_CONTEXT_KEY: True,
-                "pattern_name": pattern.name,
-            },
-        )
 
 
 RECOGNIZER = EmailNamedPersonRecognizer
