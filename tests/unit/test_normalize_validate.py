@@ -65,10 +65,9 @@ def test_validate_quarantines_empty_long_unlicensed_and_disallowed() -> None:
 def test_validate_quarantines_a_language_tdg_cannot_check() -> None:
     r = make_record()
     for supported in (None, "auto", "zh-CN", "en", "mixed"):
-        assert validate_record(dataclasses.replace(r, language=supported), SOURCE, None) is not None
-        assert isinstance(
-            validate_record(dataclasses.replace(r, language=supported), SOURCE, None), Record
-        )
+        record = dataclasses.replace(r, language=supported)
+        assert validate_record(record, SOURCE, None) is record  # passed on untouched
+        assert isinstance(validate_record(record, SOURCE, None), Record)
     french = validate_record(dataclasses.replace(r, language="fr"), SOURCE, None)
     assert isinstance(french, Quarantined) and french.reason_code == "unsupported_language"
     assert "'fr'" in french.reason_detail

@@ -8,7 +8,6 @@ operators wrote is quarantined (`residual_pii`), never accepted.
 from __future__ import annotations
 
 import dataclasses
-import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,6 +20,7 @@ from tdg.transforms.pii.detection_settings import DetectionSettings
 from tdg.transforms.pii.engine import Detector, Finding
 from tdg.transforms.pii.language import route_languages
 from tdg.transforms.pii.operator_settings import OperatorSettings, OperatorSpec
+from tdg.transforms.pii.value_normalization import fold
 from tdg.transforms.records import PendingAnonymization, Quarantined, Record, sha256_text
 from tdg.transforms.run_context import RunContext
 from tdg.transforms.stage import QUARANTINE, BatchStageFn
@@ -88,7 +88,7 @@ class PiiStageSettings:
 def identity_key(value: str) -> str:
     """A value as compared across input and output: letters and digits only, any width, any
     case (`138 1234 5678`, `１３８１２３４５６７８` and `13812345678` are one number)."""
-    return "".join(c for c in unicodedata.normalize("NFKC", value) if c.isalnum()).casefold()
+    return "".join(c for c in fold(value) if c.isalnum()).casefold()
 
 
 def original_keys(text: str, findings: Sequence[Finding]) -> frozenset[str]:
@@ -180,7 +180,10 @@ class DeidentifyFn(BatchStageFn):
         self._detectors = {
             p: Detector(s.detection.model_copy(update={"profile": p})) for p in s.profiles()
         }
-        self._rescanner = Detector(rescan_settings(s.detection))
+        rescan = rescan_settings(s.detection)
+        fast = self._detectors.get("fast")
+        # A fast source's detector already is the rescanner unless `entities` narrows it.
+        self._rescanner = fast if fast is not None and fast.settings == rescan else Detector(rescan)
         # Fingerprints feed the index, the suppression list and refusals by identifier.
         self._default = Deidentifier(s.operators, self._keys, fingerprints=True)
         self._by_source = {
