@@ -43,6 +43,7 @@ from tdg.transforms.output_layout import (
     prepare_staging,
     publish,
 )
+from tdg.transforms.pii.fingerprint import FINGERPRINT_SCHEME, SCHEME_METADATA_KEY
 from tdg.transforms.pii.pii_stage import AnonymizeFn, PiiStageSettings, apply_pii, clear_pending
 from tdg.transforms.policy import DEFAULT_POLICY_PATH, Policy, load_policy
 from tdg.transforms.progress import ProgressMonitor
@@ -73,7 +74,8 @@ FINGERPRINT_SCHEMA = pa.schema(
         pa.field("entity_type", pa.string(), nullable=False),
         pa.field("record_id", pa.string(), nullable=False),
         pa.field("source_id", pa.string(), nullable=False),
-    ]
+    ],
+    metadata={SCHEME_METADATA_KEY: FINGERPRINT_SCHEME.encode()},
 )
 
 

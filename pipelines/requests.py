@@ -73,6 +73,7 @@ from tdg.transforms.output_layout import (
     prepare_staging,
     publish,
 )
+from tdg.transforms.pii.fingerprint import SCHEME_METADATA_KEY, check_scheme
 from tdg.transforms.records import Quarantined, Record
 from tdg.transforms.run_stats import accepted_facts, fold_facts, quarantine_facts, read_facts
 from tdg.transforms.subject_requests import RequestKind, SubjectRequest
@@ -176,6 +177,9 @@ def indexed_record_ids(index_dir: Path, fingerprints: frozenset[tuple[str, str]]
     values = pa.array(sorted({fp for _, fp in fingerprints}), pa.string())
     ids: set[str] = set()
     for path in parquet_files(index_dir):
+        metadata = pq.read_schema(path).metadata or {}
+        scheme = metadata.get(SCHEME_METADATA_KEY)
+        check_scheme(None if scheme is None else scheme.decode(), str(path))
         table = pq.read_table(path, columns=["fingerprint", "entity_type", "record_id"])
         hits = table.filter(pc.is_in(table.column("fingerprint"), value_set=values))
         for row in hits.to_pylist():

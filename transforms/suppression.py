@@ -2,9 +2,11 @@
 
 `OUTPUT/_requests/suppression.jsonl`, append-only, one entry per line: either
 `{"subject_id": ..., "request_id": ..., "time": ...}` or
-`{"entity_type": ..., "fingerprint": ..., "request_id": ..., "time": ...}`. Identifiers are held
-as keyed fingerprints (the same HMAC as the fingerprint index), never as values, so the list can
-be read by the run without exposing what it protects. `tdg run` loads it once on the driver and
+`{"entity_type": ..., "fingerprint": ..., "scheme": ..., "request_id": ..., "time": ...}`.
+Identifiers are held as keyed fingerprints (the same HMAC as the fingerprint index), never as
+values, so the list can be read by the run without exposing what it protects; `scheme` names how
+they were computed, and an entry of another scheme stops the run rather than silently blocking
+no one. `tdg run` loads it once on the driver and
 drops a record whose subject id or any identifier fingerprint is on it.
 """
 
@@ -19,6 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from tdg.transforms.errors import UserError
+from tdg.transforms.pii.fingerprint import FINGERPRINT_SCHEME, check_scheme
 
 REQUESTS_DIR = "_requests"
 SUPPRESSION_FILE = "suppression.jsonl"
@@ -69,6 +72,10 @@ def load_suppression(output_root: str | Path) -> Suppression:
             elif isinstance(entry.get("entity_type"), str) and isinstance(
                 entry.get("fingerprint"), str
             ):
+                scheme = entry.get("scheme")
+                if scheme is not None and not isinstance(scheme, str):
+                    raise UserError(f"{path}:{number}: scheme must be a string")
+                check_scheme(scheme, f"{path}:{number}")
                 prints.add((entry["entity_type"], entry["fingerprint"]))
             else:
                 raise UserError(
@@ -92,7 +99,13 @@ def append_suppression(
         entries.append({"subject_id": subject_id, "request_id": request_id, "time": when})
     for entity_type, fp in sorted(set(fingerprints)):
         entries.append(
-            {"entity_type": entity_type, "fingerprint": fp, "request_id": request_id, "time": when}
+            {
+                "entity_type": entity_type,
+                "fingerprint": fp,
+                "scheme": FINGERPRINT_SCHEME,
+                "request_id": request_id,
+                "time": when,
+            }
         )
     if not entries:
         return 0

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -23,7 +24,7 @@ from tdg.pipelines.requests import RequestOutcome, apply_requests
 from tdg.pipelines.verify import REVOKED, verify_certificate
 from tdg.transforms.keys import KeyRing, init_keys
 from tdg.transforms.ledger import KIND_REQUEST, Ledger
-from tdg.transforms.pii.fingerprint import fingerprint
+from tdg.transforms.pii.fingerprint import FINGERPRINT_SCHEME, SCHEME_METADATA_KEY, fingerprint
 from tdg.transforms.records import RECORD_SCHEMA, make_record_id
 from tdg.transforms.subject_requests import load_requests
 from tdg.transforms.suppression import load_suppression
@@ -195,6 +196,9 @@ def test_erase_by_phone_writes_versions_without_the_records(
 
         index = rows(catalog / "_index" / "tiny" / new)
         assert index and not erased & {r["record_id"] for r in index}
+        for f in (catalog / "_index" / "tiny" / new).glob("*.parquet"):
+            metadata = pq.read_schema(f).metadata or {}
+            assert metadata[SCHEME_METADATA_KEY] == FINGERPRINT_SCHEME.encode()
         assert {r["record_id"] for r in index} == {
             r["record_id"] for r in rows(catalog / "_index" / "tiny" / old)
         } - erased
@@ -343,3 +347,27 @@ def test_access_report_has_pointers_and_no_text(
     assert record["transformations"] and record["pii"][0]["entity_type"] == "PHONE_NUMBER"
     raw = (receipts / "r-access.access.json").read_text()
     assert all(s not in raw for s in PHONE_SPELLINGS) and "公园" not in raw and "回电" not in raw
+
+
+def test_an_index_of_another_fingerprint_scheme_is_refused_not_searched_in_vain(
+    catalog: Path, phone_erasure: RequestOutcome, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    copy = tmp_path / "out"
+    shutil.copytree(catalog, copy)
+    [index_file, *_] = sorted((copy / "_index" / "tiny" / "v2+erasure.1").glob("*.parquet"))
+    table = pq.read_table(index_file)
+    pq.write_table(
+        table.replace_schema_metadata({SCHEME_METADATA_KEY: b"tdg-fingerprint-v9"}), index_file
+    )
+    file = write_requests(
+        tmp_path / "access.jsonl",
+        {
+            "request_id": "r-access-2",
+            "kind": "access",
+            "identifiers": [{"type": "phone", "value": OTHER_PHONE}],
+        },
+    )
+    assert main(["requests", "apply", str(file), "--catalog", str(copy)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and str(index_file) in err
+    assert "'tdg-fingerprint-v9'" in err and "Traceback" not in err

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tdg.transforms.errors import UserError
-from tdg.transforms.pii.fingerprint import fingerprint
+from tdg.transforms.pii.fingerprint import FINGERPRINT_SCHEME, fingerprint
 from tdg.transforms.subject_requests import parse_requests
 from tdg.transforms.suppression import (
     Suppression,
@@ -76,4 +76,29 @@ def test_bad_line_names_file_and_line(tmp_path: Path, bad: str) -> None:
     path.parent.mkdir(parents=True)
     path.write_text('{"subject_id": "s", "request_id": "r", "time": "t"}\n' + bad + "\n")
     with pytest.raises(UserError, match=rf"^{path}:2: "):
+        load_suppression(tmp_path)
+
+
+def test_entries_record_their_fingerprint_scheme(tmp_path: Path) -> None:
+    append_suppression(tmp_path, "r-1", subject_id=None, fingerprints=[("PHONE_NUMBER", "ab")])
+    [entry] = [json.loads(x) for x in suppression_path(tmp_path).read_text().splitlines()]
+    assert entry["scheme"] == FINGERPRINT_SCHEME
+    assert load_suppression(tmp_path).is_suppressed(None, [("PHONE_NUMBER", "ab")])
+
+
+def test_entry_without_a_scheme_is_read_as_the_first_one(tmp_path: Path) -> None:
+    path = suppression_path(tmp_path)
+    path.parent.mkdir(parents=True)
+    path.write_text('{"entity_type": "PHONE_NUMBER", "fingerprint": "ab", "request_id": "r"}\n')
+    assert load_suppression(tmp_path).is_suppressed(None, [("PHONE_NUMBER", "ab")])
+
+
+def test_entry_of_another_scheme_stops_the_run_instead_of_blocking_no_one(tmp_path: Path) -> None:
+    path = suppression_path(tmp_path)
+    path.parent.mkdir(parents=True)
+    path.write_text(
+        '{"subject_id": "s", "request_id": "r"}\n'
+        '{"entity_type": "PHONE_NUMBER", "fingerprint": "ab", "scheme": "tdg-fingerprint-v9"}\n'
+    )
+    with pytest.raises(UserError, match=rf"^{path}:2: fingerprints made under scheme"):
         load_suppression(tmp_path)
