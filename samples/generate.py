@@ -58,6 +58,8 @@ KIND_ENTITY: dict[str, str] = {
     "cn_address": "CN_ADDRESS",
     "en_address": "LOCATION",
     "ip_address": "IP_ADDRESS",
+    "qq_number": "QQ_NUMBER",
+    "wechat_id": "WECHAT_ID",
 }
 # Benign look-alikes: numbers and strings that resemble PI but identify nobody.
 BENIGN_KINDS = (
@@ -436,6 +438,23 @@ class Pen:
             handle = self.zh_name_parts()[2] if self.rng.random() < 0.5 else self.en_name_parts()[2]
         return self.put("email", self.email_value(handle))
 
+    def qq(self) -> str:
+        """A ten-digit QQ number (long, so it does not turn up inside other numbers by chance)."""
+        return self.put("qq_number", str(self.rng.randrange(10**9, 4 * 10**9)))
+
+    def wechat(self) -> str:
+        """A WeChat ID of one of three common shapes (letter first, 6-20 characters)."""
+        pinyin = self.zh_name_parts()[2]
+        style = self.weighted({"pinyin_digits": 45, "pinyin_underscore": 35, "wxid": 20})
+        if style == "wxid":
+            tail = "".join(self.pick("abcdefghjkmnpqrstuvwxyz23456789") for _ in range(12))
+            value = f"wxid_{tail}"
+        elif style == "pinyin_underscore":
+            value = f"{pinyin}_{self.rng.randrange(1970, 2010)}"
+        else:
+            value = f"{pinyin}{self.rng.randrange(100, 100000)}"
+        return self.put("wechat_id", value, value, style)
+
     def passport(self) -> str:
         style = self.weighted({"E8": 45, "E_letter7": 40, "G8": 15})
         digits = "".join(str(self.rng.randrange(10)) for _ in range(8))
@@ -597,7 +616,7 @@ def web_zh_carpool(p: Pen) -> str:
     return (
         f"长期拼车：每天早上7:30从{place[2]}出发到高新区，晚上6点返回，"
         f"车型白色轿车，车牌{p.plate(place)}，每人每天{p.price_zh(10, 40)}。"
-        f"有意者加微信或打电话{p.mobile()}，{p.person_zh()}。"
+        f"有意者加微信{p.wechat()}或打电话{p.mobile()}，{p.person_zh()}。"
     )
 
 
@@ -610,6 +629,7 @@ def web_zh_chat(p: Pen) -> str:
         lambda: f"快递单号{p.tracking_number()}显示已签收，可我根本没收到，有人遇到过吗？",
         lambda: f"孩子发烧半夜打{p.hotline(['120', '12320'])}咨询，接线员很耐心，点个赞。",
         lambda: "周末带娃去了科技馆，人山人海，建议大家错峰出行。",
+        lambda: f"周末想找人组队打游戏，有兴趣的加我QQ{p.qq()}，备注游戏名。",
         lambda: f"运营商客服{p.hotline(['10086', '10010'])}说套餐可以降档，但要等下个月生效。",
     ]
     p.rng.shuffle(lines)

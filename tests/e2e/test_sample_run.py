@@ -150,6 +150,8 @@ STRUCTURED = {
     "tw_id",
     "cn_license_plate",
     "en_address",
+    "qq_number",
+    "wechat_id",
 }
 
 

@@ -50,6 +50,9 @@ SENSITIVITY: dict[str, Sensitivity] = {
     "TW_ID": Sensitivity.SENSITIVE,
     "CN_LICENSE_PLATE": Sensitivity.QUASI,  # with place and time it is whereabouts
     "CN_ADDRESS": Sensitivity.QUASI,
+    # online accounts: each singles out its holder (PIPL Art. 4)
+    "QQ_NUMBER": Sensitivity.DIRECT,
+    "WECHAT_ID": Sensitivity.DIRECT,
 }
 
 

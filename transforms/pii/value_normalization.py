@@ -52,6 +52,7 @@ _CODE_TYPES = frozenset(
         "HK_ID",
         "TW_ID",
         "CN_LICENSE_PLATE",
+        "QQ_NUMBER",
     }
 )
 
@@ -118,6 +119,8 @@ def _normalize_by_type(entity_type: str, value: str) -> str:
     folded = fold(value).strip()
     if entity_type in _CODE_TYPES:
         return _SEPARATORS.sub("", folded).upper()
+    if entity_type == "WECHAT_ID":
+        return folded.casefold()  # one ID written in either case keeps one token
     if entity_type == "EMAIL_ADDRESS":
         return _WHITESPACE.sub("", folded).lower()
     if entity_type == "IP_ADDRESS":
