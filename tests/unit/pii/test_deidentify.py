@@ -217,3 +217,17 @@ def test_redact_removes_every_value_and_keeps_the_record_anonymized(keyring: Key
         (t, 1, "redact") for t in VALUES.values()
     )
     assert result.status == PII_ANONYMIZED
+
+
+def test_online_accounts_get_the_typed_placeholder_and_a_fingerprint(keyring: KeyRing) -> None:
+    text = "加我QQ1234567890或微信号 zhang_san88"  # synthetic
+    findings = [find(text, "1234567890", "QQ_NUMBER"), find(text, "zhang_san88", "WECHAT_ID")]
+    deidentifier = Deidentifier(OperatorSettings(), keyring)
+    result = deidentifier.apply(text, findings)
+    assert result.text == "加我QQ<QQ_NUMBER>或微信号 <WECHAT_ID>"
+    assert {p.sensitivity for p in result.pii} == {"direct_identifier"}
+    key = keyring.symmetric("fingerprint")
+    assert set(deidentifier.fingerprints(text, findings)) == {
+        ("QQ_NUMBER", fingerprint("QQ_NUMBER", "1234567890", key)),
+        ("WECHAT_ID", fingerprint("WECHAT_ID", "Zhang_San88", key)),
+    }
