@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Iterator
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -274,9 +275,64 @@ def _cue_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
 
 @cache
 def _title_pattern() -> re.Pattern[str]:
-    """The honorifics alone: a text without one cannot match the honorific pattern, whose
-    leading alternation of every surname is slow to try at each position."""
+    """The honorifics alone, which end every match of the honorific pattern: that pattern's
+    leading alternation of every surname is slow to try at each position, so it is tried only
+    just before an honorific (`_matches_ending_near`)."""
     return re.compile(_alternation(list(_HONORIFICS)))
+
+
+@cache
+def _cue_word_pattern() -> re.Pattern[str]:
+    """The cue words and titles alone, where every match of the prefix pattern starts. A plain
+    alternation of words is scanned for quickly by `re` (it knows their first characters);
+    the prefix pattern, whose two halves start with groups, is tried at every position."""
+    return re.compile(_alternation([re.escape(c) for c in (*_PREFIX_CUES, *_TITLE_CUES)]))
+
+
+_NICKNAME_START = re.compile("[老小]")
+
+
+@cache
+def _honorific_reach() -> int:
+    """How far before its honorific a match of the honorific pattern can start: the longest
+    surname and two given characters."""
+    return max(map(len, surnames())) + 2
+
+
+def _matches_starting_at(
+    pattern: re.Pattern[str], anchor: re.Pattern[str], text: str
+) -> Iterator[re.Match[str]]:
+    """`pattern.finditer(text)` for a pattern whose every (non-empty) match starts where
+    `anchor` matches: the pattern is tried only there, and `re` finds the anchor quickly."""
+    pos = 0
+    while (found := anchor.search(text, pos)) is not None:
+        match = pattern.match(text, found.start())
+        if match is None:
+            pos = found.start() + 1
+        else:
+            yield match
+            pos = match.end()
+
+
+def _matches_ending_near(
+    pattern: re.Pattern[str], anchor: re.Pattern[str], text: str, reach: int
+) -> Iterator[re.Match[str]]:
+    """`pattern.finditer(text)` for a pattern whose every match contains a match of `anchor`
+    starting 1 to `reach` characters after the match's start: the pattern is tried only at
+    the `reach` positions before each place the anchor matches."""
+    pos = 0  # no match starts before this: tried already, or inside the last match
+    search_from = 0
+    while (found := anchor.search(text, search_from)) is not None:
+        anchored = found.start()
+        for start in range(max(pos, anchored - reach), anchored):
+            match = pattern.match(text, start)
+            if match is not None:
+                yield match
+                pos = search_from = match.end()
+                break
+        else:
+            pos = max(pos, anchored)
+            search_from = anchored + 1
 
 
 # --- jieba's dictionary, loaded once per process -----------------------------------------
@@ -327,8 +383,9 @@ def transliteration_chars() -> frozenset[str]:
 @cache
 def _transliteration_pattern() -> re.Pattern[str]:
     chars = "".join(sorted(transliteration_chars()))
-    # 名·姓 (two runs of two or more joined by a middle dot) or one run of three or more.
-    return re.compile(rf"[{chars}]{{2,}}(?:[·•・][{chars}]{{2,}})+|[{chars}]{{3,}}")
+    # 名·姓 (two runs of two or more joined by a middle dot) or one run of three or more. The
+    # shared first character is outside the alternation so that `re` scans for it quickly.
+    return re.compile(rf"[{chars}](?:[{chars}]+(?:[·•・][{chars}]{{2,}})+|[{chars}]{{2,}})")
 
 
 # --- the recognizer ------------------------------------------------------------------------
@@ -407,8 +464,11 @@ class CnPersonNameRecognizer(EntityRecognizer):
         if self.use_hmm:
             # The HMM joins unknown names into one word, but also glues a name to the next
             # character; the two segmentations find different names, so both are used.
-            tokens, starts = self.segment(text, hmm=True)
-            spans.extend(self.lexicon_spans(text, tokens, starts))
+            # When the HMM joined nothing, the second pass would find the same names again.
+            hmm_tokens: list[str] = rjieba.cut(text, True)
+            if hmm_tokens != tokens:
+                starts = _token_starts(hmm_tokens)
+                spans.extend(self.lexicon_spans(text, hmm_tokens, starts))
         if self.include_handles and "@" in text:
             spans.extend(self.handle_spans(text))
         return self._results(spans)
@@ -417,9 +477,7 @@ class CnPersonNameRecognizer(EntityRecognizer):
     def segment(text: str, hmm: bool = False) -> tuple[list[str], list[int]]:
         """jieba's segmentation of `text` (by rjieba) and each token's start offset."""
         tokens: list[str] = rjieba.cut(text, hmm)
-        starts = list(itertools.accumulate(map(len, tokens), initial=0))
-        starts.pop()
-        return tokens, starts
+        return tokens, _token_starts(tokens)
 
     def cue_spans(
         self, text: str, tokens: list[str] | None = None, starts: list[int] | None = None
@@ -429,14 +487,24 @@ class CnPersonNameRecognizer(EntityRecognizer):
             tokens, starts = self.segment(text)
         token_at: dict[int, str] | None = None  # built on the first honorific match
         freq, tags = dictionary()
-        spans = [_cued_name(text, m) for m in prefix.finditer(text)]
-        titled = _title_pattern().search(text) is not None
-        for m in honorific.finditer(text) if titled else ():
+        spans = [
+            _cued_name(text, m) for m in _matches_starting_at(prefix, _cue_word_pattern(), text)
+        ]
+        honorifics = _matches_ending_near(honorific, _title_pattern(), text, _honorific_reach())
+        for match in honorifics:
             if token_at is None:
                 token_at = dict(zip(starts, tokens, strict=True))
+            m: re.Match[str] | None = match
+            token = token_at.get(match.start("name"))
+            while m is not None and token is not None and tags.get(token) in _CONJUNCTION_TAGS:
+                # 局长和市长, 我和王老师: jieba cut the surname (和, 但, 况) off as a conjunction
+                # joining the title to the words before; a name can only start after it.
+                m = honorific.match(text, m.start("name") + len(token))
+                token = token_at.get(m.start("name")) if m is not None else None
+            if m is None:
+                continue
             # The surname must start a word, and surname + title must not be one common word
             # (工程总监 has no 程; 班主任 is a word, not Mr 班).
-            token = token_at.get(m.start("name"))
             if token is None or m.group("name") in _ordinary_words():
                 continue  # 公司经理: the "name" is a common word
             if (
@@ -447,7 +515,8 @@ class CnPersonNameRecognizer(EntityRecognizer):
                 continue
             spans.append((m.start("name"), m.end("name"), CUE_SCORE))
         spans.extend(
-            (m.start("name"), m.end("name"), NICKNAME_SCORE) for m in nickname.finditer(text)
+            (m.start("name"), m.end("name"), NICKNAME_SCORE)
+            for m in _matches_starting_at(nickname, _NICKNAME_START, text)
         )
         return spans
 
@@ -457,6 +526,8 @@ class CnPersonNameRecognizer(EntityRecognizer):
 
         The kinship word must be a token of its own, so that 王总是 (王 + 总是) and dictionary
         roles (大哥, 表姐) do not qualify."""
+        if _KIN_SUFFIXES.isdisjoint(tokens):
+            return []  # most texts: one pass at C speed instead of a loop over the tokens
         freq, tags = dictionary()
         table = surnames()
         given = given_name_chars()
@@ -494,13 +565,13 @@ class CnPersonNameRecognizer(EntityRecognizer):
         if not matches:
             return []
         freq, tags = dictionary()
-        token_start = set(starts)
-        token_end = {s + len(t) for s, t in zip(starts, tokens, strict=True)}
         index = {s: k for k, s in enumerate(starts)}
+        # A token ends where the next one starts, the last one where the text covered ends.
+        last_end = starts[-1] + len(tokens[-1])
         spans = []
         for match in matches:
             start, end = match.span()
-            if start not in token_start or end not in token_end:
+            if start not in index or (end not in index and end != last_end):
                 continue
             run = match.group()
             if any(a == b for a, b in itertools.pairwise(run)):
@@ -549,13 +620,17 @@ class CnPersonNameRecognizer(EntityRecognizer):
         inert = _ordinary_words()
         spans: list[tuple[int, int, float]] = []
         count = len(tokens)
-        # Only tokens a rule can start from: not an ordinary dictionary word (most tokens), and
-        # a single character only if it is a trigger; the rest is skipped at C speed.
+        # Only tokens a rule can start from: a single character only if it is a trigger, a word
+        # only if it is not an ordinary dictionary word (ordinary words have two characters or
+        # more, so single characters skip that test); the rest is skipped at C speed.
         candidates = [
             k
             for k, token in enumerate(tokens)
-            if token not in inert
-            and (token in triggers if len(token) == 1 else "\u3400" <= token[0] <= "\u9fff")
+            if (
+                token in triggers
+                if len(token) == 1
+                else token not in inert and "\u3400" <= token[0] <= "\u9fff"
+            )
         ]
         resume = 0  # tokens before this one belong to a name already found
         for i in candidates:
@@ -689,12 +764,23 @@ class CnPersonNameRecognizer(EntityRecognizer):
         return EntityRecognizer.remove_duplicates(results) if len(results) > 1 else results
 
 
+def _token_starts(tokens: list[str]) -> list[int]:
+    """Each token's start offset in the text the tokens cover."""
+    starts = list(itertools.accumulate(map(len, tokens), initial=0))
+    starts.pop()
+    return starts
+
+
 # Function words and pronouns: never part of a given name (unlike 小, 老, 年 in _NOT_GIVEN,
 # which the cue patterns exclude so that 王小姐 is Ms 王, but which are common in names).
 _NOT_IN_GIVEN_NAME = frozenset(
     "的了是在和与及或跟同说讲问道等着过也都就还又把被让给向对从到为以而但并呢吗吧啊呀哦嗯哈"
     "你我他她它们这那哪个些每"
 )
+
+
+# Part-of-speech tags of conjunctions: 和 ("and"), 但 ("but") and 况 are also surnames.
+_CONJUNCTION_TAGS = frozenset({"c"})
 
 
 def _cued_name(text: str, match: re.Match[str]) -> tuple[int, int, float]:
