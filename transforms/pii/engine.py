@@ -33,7 +33,7 @@ from presidio_analyzer import EntityRecognizer, RecognizerResult
 from tdg.transforms.errors import UserError
 from tdg.transforms.pii.detection_settings import DetectionSettings, spacy_model_problem
 from tdg.transforms.pii.entities import NOT_PERSONAL_BY_DEFAULT
-from tdg.transforms.pii.language import CJK_IDEOGRAPHS, route_languages
+from tdg.transforms.pii.language import CJK_IDEOGRAPHS, mostly_chinese, route_languages
 from tdg.transforms.pii.normalized_view import NormalizedView
 from tdg.transforms.pii.recognizers import build_recognizers
 from tdg.transforms.pii.recognizers.base import (
@@ -245,6 +245,9 @@ class _Runner:
     # Whether `validate_result` / `invalidate_result` are overridden (else they are no-ops).
     validates: bool = True
     invalidates: bool = True
+    # True: only English text (routed to English, not mostly Chinese); False: only other text;
+    # None: all.
+    english: bool | None = None
 
 
 _LEADING_REPEATED_CLASS = re.compile(r"(\[(?:\\.|[^\]\\])+\])\{([1-9][0-9]*)(,[0-9]*)?\}")
@@ -479,17 +482,23 @@ class Detector:
         tld = _OfflineTldextract()
         universal: list[_Runner] = []
         # tdg's identifier recognizers: one instance per class (they do not depend on language).
+        # Phones: fast runs IntlPhoneRecognizer's regexes. Thorough keeps Presidio's
+        # libphonenumber-based PhoneRecognizer for English text; on Chinese text it would cost
+        # most of the pass (it parses every digit group of forms, receipts and listings) to
+        # find what the Chinese phone recognizers and the regexes find already.
         for recognizer in build_recognizers(languages=("zh",)):
             if isinstance(recognizer, CnPersonNameRecognizer | CnAddressRecognizer):
                 continue
-            if thorough and isinstance(recognizer, IntlPhoneRecognizer):
-                continue  # thorough keeps Presidio's libphonenumber-based PhoneRecognizer
-            universal.append(self._runner(recognizer, prefilter=None))
+            english = False if thorough and isinstance(recognizer, IntlPhoneRecognizer) else None
+            universal.append(self._runner(recognizer, prefilter=None, english=english))
         for recognizer in self._presidio_pattern_recognizers(tld):
-            if not thorough and _name_of(recognizer) == "PhoneRecognizer":
-                continue  # fast: IntlPhoneRecognizer and the Chinese phone regexes instead
+            english = None
+            if _name_of(recognizer) == "PhoneRecognizer":
+                if not thorough:
+                    continue
+                english = True
             pattern = _PRESIDIO_PREFILTERS.get(_name_of(recognizer))
-            universal.append(self._runner(recognizer, prefilter=pattern))
+            universal.append(self._runner(recognizer, prefilter=pattern, english=english))
         self._universal = [r for r in universal if r.entities]
         # The cheap gates (digit counts, ASCII-only, required characters) depend on a few
         # features of a text only: the runners passing them are cached per feature tuple.
@@ -525,7 +534,12 @@ class Detector:
             return [e for e in entities if e not in NOT_PERSONAL_BY_DEFAULT]
         return [e for e in entities if e in self._wanted]
 
-    def _runner(self, recognizer: EntityRecognizer, prefilter: str | None) -> _Runner:
+    def _runner(
+        self,
+        recognizer: EntityRecognizer,
+        prefilter: str | None,
+        english: bool | None = None,
+    ) -> _Runner:
         name = _name_of(recognizer)
         context = None
         if not _self_scoring(recognizer):
@@ -561,6 +575,7 @@ class Detector:
             pieces=_pieces_of(name, patterns),
             validates=_overrides(recognizer, "validate_result"),
             invalidates=_overrides(recognizer, "invalidate_result"),
+            english=english,
             context_words=_literal_words(getattr(recognizer, "context", None) or [])
             if context is not None
             and patterns is not None
@@ -649,7 +664,16 @@ class Detector:
         for unit, results in zip(ner_units, self._run_ner(ner_units), strict=True):
             self._collect(raw, unit, results)
         texts = [u.text for u in units]
-        for runner, indexes, checked in _prefilter_passes(texts, self._gate(texts)):
+        gated = self._gate(texts)
+        if any(runner.english is not None for runner, _ in gated):
+            english = ["en" in u.languages and not mostly_chinese(u.text) for u in units]
+            gated = [
+                (runner, [i for i in indexes if english[i] == runner.english])
+                if runner.english is not None
+                else (runner, indexes)
+                for runner, indexes in gated
+            ]
+        for runner, indexes, checked in _prefilter_passes(texts, gated):
             for index in indexes:
                 results = self._run(runner, texts[index], checked)
                 if results:

@@ -90,6 +90,14 @@ def _script_languages(text: str) -> tuple[str, ...]:
     return ("zh", "en")
 
 
+def mostly_chinese(text: str) -> bool:
+    """More Chinese characters than Latin letters: the text's numbers are written the Chinese
+    way, whatever English words it quotes."""
+    if text.isascii():
+        return False
+    return len(_CJK.findall(text)) > len(_LATIN.findall(text))
+
+
 def route_languages(text: str, hint: str | None = None) -> tuple[str, ...]:
     """Languages whose recognizers should run on `text`: the hint's first, then any other the
     script shows. A hint adds a language (digits-only text hinted `zh` gets the Chinese

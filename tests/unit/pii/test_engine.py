@@ -431,3 +431,19 @@ def test_ner_names_stop_at_chinese_text_and_sentence_openers(
 ) -> None:
     persons = [text[f.start : f.end] for f in thorough.detect(text) if f.entity_type == "PERSON"]
     assert persons == names
+
+
+def test_thorough_parses_phones_with_libphonenumber_in_english_text_only(
+    thorough: Detector,
+) -> None:
+    # libphonenumber knows national formats the regexes do not (an Israeli landline) ...
+    english = "My Israeli number is 09-7625400"
+    [phone] = [f for f in thorough.detect(english) if f.entity_type == "PHONE_NUMBER"]
+    assert english[phone.start : phone.end] == "09-7625400"
+    assert phone.recognizer == "PhoneRecognizer"
+    # ... but on Chinese text, where it would parse every digit group of a form, the Chinese
+    # phone recognizers and the international regexes do the work, as in the fast profile.
+    chinese = "请于明天联系伦敦办事处，电话 +44 20 7946 0958，或手机 139 1234 5678。"
+    phones = [f for f in thorough.detect(chinese) if f.entity_type == "PHONE_NUMBER"]
+    assert [chinese[f.start : f.end] for f in phones] == ["+44 20 7946 0958", "139 1234 5678"]
+    assert {f.recognizer for f in phones} == {"IntlPhoneRecognizer", "CnMobileRecognizer"}
