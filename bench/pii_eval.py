@@ -74,6 +74,14 @@ SETS = [
 ]
 
 
+# tdg's systems: profile, and whether the thorough profile runs the Chinese NER model.
+TDG_SYSTEMS = {
+    "tdg-thorough": ("thorough", True),
+    "tdg-thorough-rules-zh": ("thorough", False),
+    "tdg-fast": ("fast", False),
+}
+
+
 def load(path: Path, limit: int | None) -> list[dict[str, object]]:
     with path.open(encoding="utf-8") as f:
         records = [json.loads(line) for line in f if line.strip()]
@@ -133,13 +141,13 @@ def prf(found: int, labelled: int, correct: int, predicted: int) -> tuple[float,
 
 
 def tdg_system(
-    profile: str, threshold: float | None = None
+    profile: str, threshold: float | None = None, chinese_ner: bool = True
 ) -> Callable[[Sequence[str], str], list[Spans]]:
     from tdg.transforms.pii.detection_settings import DetectionSettings
     from tdg.transforms.pii.engine import Detector
 
     overrides = {} if threshold is None else {"score_threshold": threshold}
-    detector = Detector(DetectionSettings(profile=profile, **overrides))
+    detector = Detector(DetectionSettings(profile=profile, chinese_ner=chinese_ner, **overrides))
 
     def run(texts: Sequence[str], language: str) -> list[Spans]:
         out: list[Spans] = []
@@ -198,7 +206,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--system",
         dest="systems",
         action="append",
-        choices=["tdg-thorough", "tdg-fast"],
+        choices=list(TDG_SYSTEMS),
         help="only this tdg system besides plain Presidio (repeatable; default: both)",
     )
     parser.add_argument(
@@ -213,9 +221,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     systems: list[tuple[str, Callable[[Sequence[str], str], list[Spans]]]] = [
         ("presidio", presidio_system(args.spacy_model))
     ]
-    for profile in ("thorough", "fast"):
-        if not args.systems or f"tdg-{profile}" in args.systems:
-            systems.append((f"tdg-{profile}", tdg_system(profile, args.tdg_threshold)))
+    for name, (profile, chinese_ner) in TDG_SYSTEMS.items():
+        if not args.systems or name in args.systems:
+            systems.append((name, tdg_system(profile, args.tdg_threshold, chinese_ner)))
 
     from tdg.transforms.pii.detection_settings import DetectionSettings
 

@@ -31,6 +31,7 @@ from typing import Any
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 
 from tdg.transforms.errors import UserError
+from tdg.transforms.pii.chinese_ner import LacTagger, lac_tagger
 from tdg.transforms.pii.detection_settings import DetectionSettings, spacy_model_problem
 from tdg.transforms.pii.entities import NOT_PERSONAL_BY_DEFAULT
 from tdg.transforms.pii.language import CJK_IDEOGRAPHS, mostly_chinese, route_languages
@@ -46,6 +47,7 @@ from tdg.transforms.pii.recognizers.base import (
     scan_matches,
 )
 from tdg.transforms.pii.recognizers.cn_address import CnAddressRecognizer
+from tdg.transforms.pii.recognizers.cn_person_name import MIN_SCORE as NAME_MIN_SCORE
 from tdg.transforms.pii.recognizers.cn_person_name import CnPersonNameRecognizer
 from tdg.transforms.pii.recognizers.intl_phone import IntlPhoneRecognizer
 
@@ -512,8 +514,20 @@ class Detector:
         )
         self._gated: dict[tuple[int | bool, ...], tuple[int, ...]] = {}
 
+        # Chinese names by a trained model, as spaCy's NER does for English (thorough only).
+        # With it, jieba's HMM pass adds no name the model misses, and the lexicon's weakest
+        # guesses stand only where the model agrees (it then reports them itself).
+        chinese_ner = (
+            thorough and self.settings.chinese_ner and bool(self._reportable([CHINESE_NER_ENTITY]))
+        )
+        self._chinese_ner: LacTagger | None = lac_tagger() if chinese_ner else None
+        names = CnPersonNameRecognizer(
+            "zh",
+            use_hmm=thorough and not chinese_ner,
+            min_score=MODEL_BACKED_MIN_NAME_SCORE if chinese_ner else NAME_MIN_SCORE,
+        )
         chinese: list[_Runner] = [
-            self._runner(CnPersonNameRecognizer("zh", use_hmm=thorough), prefilter=None),
+            self._runner(names, prefilter=None),
             self._runner(CnAddressRecognizer("zh"), prefilter=None),
         ]
         self._chinese = [r for r in chinese if r.entities]
@@ -663,6 +677,10 @@ class Detector:
         ner_units = [u for u in units if self._needs_ner(u)]
         for unit, results in zip(ner_units, self._run_ner(ner_units), strict=True):
             self._collect(raw, unit, results)
+        if self._chinese_ner is not None:
+            zh_units = [u for u in units if "zh" in u.languages]
+            for unit, results in zip(zh_units, self._run_chinese_ner(zh_units), strict=True):
+                self._collect(raw, unit, results)
         texts = [u.text for u in units]
         gated = self._gate(texts)
         if any(runner.english is not None for runner, _ in gated):
@@ -789,6 +807,27 @@ class Detector:
             out.append([piece for r in results for piece in _name_pieces(unit.text, r)])
         return out
 
+    def _run_chinese_ner(self, units: list[_Unit]) -> list[list[RecognizerResult]]:
+        """LAC's person names in each unit, one batched pass over all of them."""
+        if not units:
+            return []
+        assert self._chinese_ner is not None
+        found = self._chinese_ner.spans([u.text for u in units], _CHINESE_NER_LABELS)
+        return [
+            [
+                RecognizerResult(
+                    CHINESE_NER_ENTITY,
+                    span.start,
+                    span.end,
+                    CHINESE_NER_SCORE,
+                    recognition_metadata={RecognizerResult.RECOGNIZER_NAME_KEY: _CHINESE_NER},
+                )
+                for span in spans
+                if _is_chinese_name(unit.text[span.start : span.end])
+            ]
+            for unit, spans in zip(units, found, strict=True)
+        ]
+
     def _run(self, runner: _Runner, text: str, checked: bool = False) -> list[RecognizerResult]:
         """Results of one runner whose prefilter `text` passed (callers check it; `checked`:
         and its candidates)."""
@@ -861,10 +900,26 @@ class Detector:
         return findings
 
 
+# LAC's person names: reported as PERSON at one score (the model gives no probability). A
+# name must hold a Chinese character: Latin-letter names in Chinese text are the English
+# NER's, and LAC's one-character "names" are mostly pronouns and kinship words.
+_CHINESE_NER = "LacChineseNer"
+CHINESE_NER_ENTITY = "PERSON"
+CHINESE_NER_SCORE = 0.6
+MODEL_BACKED_MIN_NAME_SCORE = 0.5
+_CHINESE_NER_LABELS = frozenset({"PER"})
+_CJK_RUN = re.compile(f"[{CJK_IDEOGRAPHS}]")
+
+
+def _is_chinese_name(value: str) -> bool:
+    return len(value) >= 2 and _CJK_RUN.search(value) is not None
+
+
 # Recognizers by how much their evidence is worth in an overlap (pattern recognizers: 1).
 _RANK = {
     "deny_list": 2,
     "SpacyRecognizer": 0,
+    "LacChineseNer": 0,
     "CnPersonNameRecognizer": 0,
     "CnAddressRecognizer": 0,
     # name rules, not formats: a full name the NER found outranks a given name they found

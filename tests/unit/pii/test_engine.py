@@ -447,3 +447,16 @@ def test_thorough_parses_phones_with_libphonenumber_in_english_text_only(
     phones = [f for f in thorough.detect(chinese) if f.entity_type == "PHONE_NUMBER"]
     assert [chinese[f.start : f.end] for f in phones] == ["+44 20 7946 0958", "139 1234 5678"]
     assert {f.recognizer for f in phones} == {"IntlPhoneRecognizer", "CnMobileRecognizer"}
+
+
+def test_thorough_finds_chinese_names_by_the_model_unless_switched_off(
+    thorough: Detector,
+) -> None:
+    text = "昨天晓红和建国去看电影了。"  # synthetic: given names alone, no cue word
+    assert ("晓红", "LacChineseNer") in {
+        (text[f.start : f.end], f.recognizer) for f in thorough.detect(text)
+    }
+    without = Detector(DetectionSettings(profile="thorough", chinese_ner=False))
+    assert not [f for f in without.detect(text) if f.recognizer == "LacChineseNer"]
+    fast = Detector(DetectionSettings(profile="fast"))  # never a model, whatever chinese_ner says
+    assert not [f for f in fast.detect(text) if f.recognizer == "LacChineseNer"]

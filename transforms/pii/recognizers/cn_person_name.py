@@ -434,9 +434,13 @@ class CnPersonNameRecognizer(EntityRecognizer):
         use_tagger: bool = True,
         use_hmm: bool | None = None,
         include_handles: bool = True,
+        min_score: float = MIN_SCORE,
     ) -> None:
         self.use_hmm = use_tagger if use_hmm is None else use_hmm
         self.include_handles = include_handles
+        # Raised when a trained model also looks for names: the weakest lexicon guesses
+        # (a surname before uncommon given-name characters) are then left to it.
+        self.min_score = min_score
         super().__init__(
             supported_entities=[ENTITY],
             name="CnPersonNameRecognizer",
@@ -745,7 +749,7 @@ class CnPersonNameRecognizer(EntityRecognizer):
     def _results(self, spans: list[tuple[int, int, float]]) -> list[RecognizerResult]:
         best: dict[tuple[int, int], float] = {}
         for start, end, score in spans:
-            if end > start and score > best.get((start, end), 0.0):
+            if end > start and score >= self.min_score and score > best.get((start, end), 0.0):
                 best[(start, end)] = score
         results = [
             RecognizerResult(
