@@ -45,7 +45,7 @@ class QqNumberRecognizer(IdentifierRecognizer):
     CONTEXT_BEFORE = 8
     CONTEXT_AFTER = 4
     MIN_DIGIT_RUN = 5
-    PREFILTER = "(?i:q[q号號])|扣扣|企鹅|企鵝"
+    PREFILTER = "[Qq][Qq号號]|扣扣|企鹅|企鵝"
 
     def score_candidate(self, text: str, match: re.Match[str], pattern: CandidatePattern) -> float:
         start = match.start()
