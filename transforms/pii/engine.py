@@ -156,6 +156,11 @@ _PRESIDIO_PIECES: dict[str, str] = {
 }
 # Recognizers whose every match contains a non-ASCII character (a Chinese province).
 _NEEDS_NON_ASCII = frozenset({"CnLicensePlateRecognizer"})
+# Presidio pattern recognizers whose regex has no word boundaries: a match inside a longer run
+# of letters and digits is part of another code (`SF3580835` in the parcel number
+# `SF358083528239` passes the DEA check by chance).
+_WHOLE_TOKEN_ONLY = frozenset({"MedicalLicenseRecognizer"})
+_ALNUM = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 _DIGIT_RUN = re.compile("[0-9]+")
 _DIGIT_CHAIN = re.compile("[0-9]+(?:[ -][0-9]+)*")
 _GATE_CACHE_SIZE = 4096  # feature tuples remembered per Detector (a few hundred occur)
@@ -247,6 +252,8 @@ class _Runner:
     # Whether `validate_result` / `invalidate_result` are overridden (else they are no-ops).
     validates: bool = True
     invalidates: bool = True
+    # Matches inside a longer run of ASCII letters and digits are not reported.
+    whole_token: bool = False
     # True: only English text (routed to English, not mostly Chinese); False: only other text;
     # None: all.
     english: bool | None = None
@@ -586,6 +593,7 @@ class Detector:
             ),
             identifier=identifier,
             needs_non_ascii=name in _NEEDS_NON_ASCII,
+            whole_token=name in _WHOLE_TOKEN_ONLY,
             pieces=_pieces_of(name, patterns),
             validates=_overrides(recognizer, "validate_result"),
             invalidates=_overrides(recognizer, "invalidate_result"),
@@ -882,8 +890,9 @@ class Detector:
         text = view.text
         threshold = self.settings.score_threshold
         kept = [s for s in spans if s[3] >= threshold and s[1] > s[0]]
-        if self._allow and kept:
-            allowed = _occurrences(text, self._allow)
+        if kept:
+            allowed = _occurrences(text, self._allow) if self._allow else []
+            allowed.extend(_service_numbers(text))
             if allowed:
                 inside = _containment(allowed)
                 kept = [s for s in kept if not inside(s[0], s[1])]
@@ -1111,6 +1120,11 @@ def _run_patterns(runner: _Runner, text: str) -> list[RecognizerResult]:
             start, end = match.span()
             if start == end:
                 continue
+            if runner.whole_token and (
+                (start > 0 and text[start - 1] in _ALNUM)
+                or (end < len(text) and text[end] in _ALNUM)
+            ):
+                continue
             score = base_score
             if runner.validates:
                 valid = recognizer.validate_result(text[start:end])
@@ -1192,6 +1206,26 @@ def _self_scoring(recognizer: EntityRecognizer) -> bool:
     return isinstance(
         recognizer, IdentifierRecognizer | CnPersonNameRecognizer | CnAddressRecognizer
     )
+
+
+# Mainland enterprise service numbers: 400 (caller pays a local rate) and 800 (toll-free) and
+# seven digits, which reach a company's switchboard, not a person: never reported, as if
+# allow-listed. A 400 number anywhere (400 is no North American area code in service); an 800
+# number only in mostly-Chinese text (in English text it is North American toll-free).
+_CN_SERVICE_NUMBER = re.compile(r"(?<![0-9])([48])00[- ]?[0-9]{3}[- ]?[0-9]{4}(?![0-9])")
+
+
+def _service_numbers(text: str) -> list[tuple[int, int]]:
+    """Where `text` holds mainland service numbers."""
+    if "00" not in text:
+        return []
+    found = [(m.span(), m.group(1) == "4") for m in _CN_SERVICE_NUMBER.finditer(text)]
+    if not found:
+        return []
+    if all(is_400 for _, is_400 in found):
+        return [span for span, _ in found]
+    chinese = mostly_chinese(text)
+    return [span for span, is_400 in found if is_400 or chinese]
 
 
 def _occurrences(text: str, values: Iterable[str]) -> list[tuple[int, int]]:

@@ -460,3 +460,36 @@ def test_thorough_finds_chinese_names_by_the_model_unless_switched_off(
     assert not [f for f in without.detect(text) if f.recognizer == "LacChineseNer"]
     fast = Detector(DetectionSettings(profile="fast"))  # never a model, whatever chinese_ner says
     assert not [f for f in fast.detect(text) if f.recognizer == "LacChineseNer"]
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("客服电话400-820-8820一直无人接听，我的手机13912345678", "400-820-8820"),
+        ("免费热线800 810 1234，欢迎来电", "800 810 1234"),
+        ("热线4008208820", "4008208820"),
+        ("Their hotline 400-613-1125 keeps me on hold.", "400-613-1125"),
+    ],
+)
+def test_mainland_service_numbers_are_a_company_not_a_person(
+    fast: Detector, thorough: Detector, text: str, kept: str
+) -> None:
+    for detector in (fast, thorough):
+        assert not [f for f in detector.detect(text) if text[f.start : f.end] == kept]
+    if "13912345678" in text:
+        assert ("13912345678", "PHONE_NUMBER") in found(text, fast.detect(text))
+
+
+def test_an_800_number_in_english_text_is_north_american(fast: Detector) -> None:
+    text = "Call us toll-free at 1-800-555-0199 or 800-555-0123."
+    assert {v for v, t in found(text, fast.detect(text)) if t == "PHONE_NUMBER"} == {
+        "1-800-555-0199",
+        "800-555-0123",
+    }
+
+
+def test_a_dea_number_inside_a_longer_code_is_not_a_medical_licence(fast: Detector) -> None:
+    parcel = "快递单号SF358083528239显示已签收"  # SF3580835 passes the DEA check by chance
+    assert not [f for f in fast.detect(parcel) if f.entity_type == "MEDICAL_LICENSE"]
+    text = "DEA number: AB1234563 on file"
+    assert ("AB1234563", "MEDICAL_LICENSE") in found(text, fast.detect(text))
