@@ -172,7 +172,9 @@ def convert(package: Path, out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
     onnx.save(build_onnx(params), out / "bigru.onnx")
     embedding = params["word_emb"]
-    scale = (np.abs(embedding).max(axis=1, keepdims=True) / 127).astype(np.float32)
+    # an all-zero row keeps scale 1 (its int8 values are 0 whatever the scale)
+    peak = np.abs(embedding).max(axis=1, keepdims=True)
+    scale = (np.where(peak > 0, peak, 127) / 127).astype(np.float32)
     quantized = np.round(embedding / scale).astype(np.int8)
     np.savez_compressed(
         out / "embedding.npz", word_emb_q=quantized, word_emb_scale=scale, crfw=params["crfw"]

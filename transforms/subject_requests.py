@@ -39,6 +39,9 @@ IDENTIFIER_ALIASES: dict[str, str] = {
     "credit_card": "CREDIT_CARD",
     "passport": "CN_PASSPORT",
     "name": "PERSON",
+    "qq": "QQ_NUMBER",
+    "wechat": "WECHAT_ID",
+    "weixin": "WECHAT_ID",
 }
 
 # The pipeline fingerprints direct and sensitive identifiers only (pii/deidentify.py); a request

@@ -7,8 +7,8 @@ bidirectional GRU layers, a linear layer and a CRF. So its weights are converted
 (`docs/lac_model.md`): the GRU layers run as standard ONNX ops in ONNX Runtime, and the
 embedding lookup, LAC's own segmentation and the CRF's Viterbi decoding are written here with
 numpy. With the embeddings at full precision this gives exactly LAC's tags on PaddlePaddle 2.6
-(1,890 of 1,890 Weibo texts); shipped as int8 (7 MB instead of 30 MB), 97% of texts get
-identical tags, the rest differ at near ties.
+(all 3,987 Weibo and sample texts tried); shipped as int8 (7 MB instead of 30 MB), 1,830 of
+1,890 Weibo texts get identical tags, the rest differ at near ties.
 
 LAC tags words with parts of speech and PER / LOC / ORG / TIME. Only PER is used: names are
 what the lexicon rules miss (given names alone, nicknames, transliterations); places are the
@@ -24,6 +24,7 @@ from __future__ import annotations
 import gzip
 import io
 import re
+import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -33,11 +34,15 @@ from math import log
 import numpy as np
 import numpy.typing as npt
 
+from tdg.transforms.pii.language import CJK_CHARACTER
+
 _DATA = "data/lac"
 MAX_PIECE = 200  # characters per model input: a sentence, or a hard cut of a longer one
 _BATCH_TOKENS = 8192  # padded tokens per batch
 _SENTENCE = re.compile(r"[^。！？!?\n]*[。！？!?\n]*")
-_HAS_CJK = re.compile(r"[\u3400-\u9fff]")
+# The last of these in a window: `.*` is greedy, so the match ends after the last one.
+_SOFT_BREAK = re.compile(r".*[，、；：,;:\s]", re.DOTALL)
+_OVERLAP = 20  # characters a hard cut repeats: longer than any name
 _LATIN_OR_DIGIT = re.compile(r"[a-zA-Z0-9]")
 
 FloatArray = npt.NDArray[np.float32]
@@ -167,7 +172,7 @@ class LacTagger:
             (index, start, piece)
             for index, text in enumerate(texts)
             for start, piece in _pieces(text)
-            if _HAS_CJK.search(piece)
+            if CJK_CHARACTER.search(piece)
         ]
         out: list[list[NamedSpan]] = [[] for _ in texts]
         for (index, offset, _), words in zip(
@@ -229,8 +234,9 @@ class LacTagger:
         return _viterbi(emission, lengths, self._start, self._end, self._transition)
 
     def _words(self, path: list[int], widths: list[int]) -> list[tuple[int, int, str]]:
-        """Inputs grouped into LAC's words: a tag ending -B (or -S) starts one, an input's
-        later characters and -I tags continue it; a word takes its last input's label."""
+        """Inputs grouped into LAC's words: a tag ending -B starts one (as -S would, LAC's
+        reader checks both), an input's later characters and -I tags continue it; a word takes
+        its last input's label."""
         words: list[tuple[int, int, str]] = []
         labels = self._labels
         position = 0
@@ -282,25 +288,30 @@ def _viterbi(
 
 
 def _pieces(text: str) -> Iterator[tuple[int, str]]:
-    """Sentences of `text` with their offsets, merged up to `MAX_PIECE` characters, longer
-    ones cut at that length."""
-    start = 0
+    """Sentences of `text` with their offsets, merged up to `MAX_PIECE` characters.
+
+    A longer sentence is cut after its last comma, enumeration comma, semicolon, colon or
+    space in the piece's second half; where there is none, it is cut at `MAX_PIECE` and the
+    next piece starts `_OVERLAP` characters back, so a name across the cut is whole in one of
+    the two (the engine merges what both report)."""
     piece_start, piece = 0, ""
     for match in _SENTENCE.finditer(text):
         sentence = match.group()
         if not sentence:
             continue
-        start = match.start()
         if piece and len(piece) + len(sentence) > MAX_PIECE:
             yield piece_start, piece
             piece = ""
         if not piece:
-            piece_start = start
+            piece_start = match.start()
         piece += sentence
         while len(piece) > MAX_PIECE:
-            yield piece_start, piece[:MAX_PIECE]
-            piece_start += MAX_PIECE
-            piece = piece[MAX_PIECE:]
+            soft = _SOFT_BREAK.search(piece, MAX_PIECE // 2, MAX_PIECE)
+            cut = soft.end() if soft is not None else MAX_PIECE
+            yield piece_start, piece[:cut]
+            step = cut if soft is not None else MAX_PIECE - _OVERLAP
+            piece_start += step
+            piece = piece[step:]
     if piece:
         yield piece_start, piece
 
@@ -319,7 +330,17 @@ def _batches(order: list[int], sizes: list[int]) -> Iterator[list[int]]:
         yield batch
 
 
+_LOADING = threading.Lock()
+
+
 @cache
-def lac_tagger() -> LacTagger:
-    """The process's tagger (loaded on first use: ~40 MB of weights)."""
+def _loaded_tagger() -> LacTagger:
     return LacTagger()
+
+
+def lac_tagger() -> LacTagger:
+    """The process's tagger (loaded on first use: ~40 MB of weights), shared by its threads: the
+    lock keeps two Beam threads from each loading one at start-up, and ONNX Runtime sessions
+    may be run from several threads."""
+    with _LOADING:
+        return _loaded_tagger()

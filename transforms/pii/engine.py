@@ -34,7 +34,12 @@ from tdg.transforms.errors import UserError
 from tdg.transforms.pii.chinese_ner import LacTagger, lac_tagger
 from tdg.transforms.pii.detection_settings import DetectionSettings, spacy_model_problem
 from tdg.transforms.pii.entities import NOT_PERSONAL_BY_DEFAULT
-from tdg.transforms.pii.language import CJK_IDEOGRAPHS, mostly_chinese, route_languages
+from tdg.transforms.pii.language import (
+    CJK_CHARACTER,
+    CJK_IDEOGRAPHS,
+    more_chinese_than_latin,
+    route_languages,
+)
 from tdg.transforms.pii.normalized_view import NormalizedView
 from tdg.transforms.pii.recognizers import build_recognizers
 from tdg.transforms.pii.recognizers.base import (
@@ -692,7 +697,7 @@ class Detector:
         texts = [u.text for u in units]
         gated = self._gate(texts)
         if any(runner.english is not None for runner, _ in gated):
-            english = ["en" in u.languages and not mostly_chinese(u.text) for u in units]
+            english = ["en" in u.languages and not more_chinese_than_latin(u.text) for u in units]
             gated = [
                 (runner, [i for i in indexes if english[i] == runner.english])
                 if runner.english is not None
@@ -890,12 +895,17 @@ class Detector:
         text = view.text
         threshold = self.settings.score_threshold
         kept = [s for s in spans if s[3] >= threshold and s[1] > s[0]]
-        if kept:
-            allowed = _occurrences(text, self._allow) if self._allow else []
-            allowed.extend(_service_numbers(text))
+        if self._allow and kept:
+            allowed = _occurrences(text, self._allow)
             if allowed:
                 inside = _containment(allowed)
                 kept = [s for s in kept if not inside(s[0], s[1])]
+        if kept and any(s[2] == "PHONE_NUMBER" for s in kept):
+            services = _service_numbers(text)
+            if services:
+                # only phone readings: an NHS or QQ number of the same digits is still one
+                in_service = _containment(services)
+                kept = [s for s in kept if s[2] != "PHONE_NUMBER" or not in_service(s[0], s[1])]
         for entity_type, values in self._deny.items():
             for start, end in _occurrences(text, values):
                 kept.append((start, end, entity_type, 1.0, "deny_list"))
@@ -917,11 +927,10 @@ CHINESE_NER_ENTITY = "PERSON"
 CHINESE_NER_SCORE = 0.6
 MODEL_BACKED_MIN_NAME_SCORE = 0.5
 _CHINESE_NER_LABELS = frozenset({"PER"})
-_CJK_RUN = re.compile(f"[{CJK_IDEOGRAPHS}]")
 
 
 def _is_chinese_name(value: str) -> bool:
-    return len(value) >= 2 and _CJK_RUN.search(value) is not None
+    return len(value) >= 2 and CJK_CHARACTER.search(value) is not None
 
 
 # Recognizers by how much their evidence is worth in an overlap (pattern recognizers: 1).
@@ -1209,9 +1218,10 @@ def _self_scoring(recognizer: EntityRecognizer) -> bool:
 
 
 # Mainland enterprise service numbers: 400 (caller pays a local rate) and 800 (toll-free) and
-# seven digits, which reach a company's switchboard, not a person: never reported, as if
-# allow-listed. A 400 number anywhere (400 is no North American area code in service); an 800
-# number only in mostly-Chinese text (in English text it is North American toll-free).
+# seven digits, which reach a company's switchboard, not a person. They are never reported as
+# phone numbers; the same digits validated as another identifier still are. A 400 number is
+# one anywhere (400 is no North American area code in service); an 800 number only in
+# mostly-Chinese text (in English text it is North American toll-free).
 _CN_SERVICE_NUMBER = re.compile(r"(?<![0-9])([48])00[- ]?[0-9]{3}[- ]?[0-9]{4}(?![0-9])")
 
 
@@ -1224,7 +1234,7 @@ def _service_numbers(text: str) -> list[tuple[int, int]]:
         return []
     if all(is_400 for _, is_400 in found):
         return [span for span, _ in found]
-    chinese = mostly_chinese(text)
+    chinese = more_chinese_than_latin(text)
     return [span for span, is_400 in found if is_400 or chinese]
 
 

@@ -11,7 +11,9 @@ that stores fingerprints (the index's Parquet metadata, each suppression entry) 
 scheme they were made under, and a reader refuses fingerprints of another scheme with a clear
 error instead of silently finding nothing, which for an erasure or a block would mean a subject
 whose data stays in the corpus. Change `FINGERPRINT_DOMAIN` whenever `normalize_value` changes
-for any type.
+for a type already fingerprinted (a new type changes no stored fingerprint). The scheme cannot
+tell a different `fingerprint` key, which also matches no one: the key must be kept with the
+output root for as long as its indexes and suppression list.
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ SUPPORTED_LANGUAGES = ("en", "zh")
 
 # CJK Unified Ideographs (+ extension A, compatibility ideographs), as a character-class body.
 CJK_IDEOGRAPHS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_CJK = re.compile(f"[{CJK_IDEOGRAPHS}]")
+CJK_CHARACTER = re.compile(f"[{CJK_IDEOGRAPHS}]")
 _LATIN_WORD = re.compile("[A-Za-z\uff21-\uff3a\uff41-\uff5a]{2,}")
 _CAPITALISED_WORD = re.compile("(?<![A-Za-z])[A-Z][a-z]+(?![A-Za-z])")
 _LATIN = re.compile("[A-Za-z\uff21-\uff3a\uff41-\uff5a]")
@@ -69,9 +69,9 @@ def detect_languages(text: str) -> tuple[str, ...]:
 
 def _script_languages(text: str) -> tuple[str, ...]:
     """The languages the script of `text` shows; none for text without letters."""
-    if text.isascii() or _CJK.search(text) is None:
+    if text.isascii() or CJK_CHARACTER.search(text) is None:
         return ("en",) if _LATIN.search(text) else ()
-    cjk = len(_CJK.findall(text))
+    cjk = len(CJK_CHARACTER.findall(text))
     latin = len(_LATIN.findall(text))
     if latin == 0:
         return ("zh",)
@@ -90,12 +90,12 @@ def _script_languages(text: str) -> tuple[str, ...]:
     return ("zh", "en")
 
 
-def mostly_chinese(text: str) -> bool:
+def more_chinese_than_latin(text: str) -> bool:
     """More Chinese characters than Latin letters: the text's numbers are written the Chinese
     way, whatever English words it quotes."""
     if text.isascii():
         return False
-    return len(_CJK.findall(text)) > len(_LATIN.findall(text))
+    return len(CJK_CHARACTER.findall(text)) > len(_LATIN.findall(text))
 
 
 def route_languages(text: str, hint: str | None = None) -> tuple[str, ...]:

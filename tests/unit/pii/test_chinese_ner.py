@@ -55,16 +55,6 @@ def test_batch_equals_one_by_one_and_skips_text_without_chinese() -> None:
     assert together[-3:] == [[], [], []]
 
 
-@settings(max_examples=200, deadline=None)
-@given(st.text(alphabet="王李。！？\n，ab1 ", max_size=700))
-def test_pieces_cover_the_text_in_order(text: str) -> None:
-    pieces = list(_pieces(text))
-    assert "".join(p for _, p in pieces) == text
-    for offset, piece in pieces:
-        assert 0 < len(piece) <= MAX_PIECE
-        assert text[offset : offset + len(piece)] == piece
-
-
 def _brute_force(emission: np.ndarray, start: np.ndarray, end: np.ndarray, transition: np.ndarray):
     labels = emission.shape[1]
     best, best_path = -np.inf, None
@@ -88,3 +78,32 @@ def test_viterbi_finds_the_best_path_of_every_padded_sequence(seed: int) -> None
     for row, length in enumerate(lengths):
         expected = _brute_force(emission[row, :length], start, end, transition)
         assert paths[row] == expected
+
+
+def test_a_name_across_a_cut_in_a_long_sentence_is_found_whole() -> None:
+    tagger = lac_tagger()
+    # no sentence end and no comma near the cut: the hard cut overlaps the next piece
+    filler = "我们今天在公司的大会议室里开了一个很长的会议大家都发表了自己的看法" * 10
+    text = filler[: MAX_PIECE - 3] + "欧阳建国主持了会议"  # synthetic
+    assert len(text) > MAX_PIECE
+    [spans] = tagger.spans([text], PER)
+    assert "欧阳建国" in {text[s.start : s.end] for s in spans}
+    # comma-joined clauses: the cut falls after a comma, no name is split
+    clauses = "，".join(["今天天气很好我们出去玩"] * 30)
+    text = clauses[: MAX_PIECE - 3] + "，王建国主持了会议"
+    assert len(text) > MAX_PIECE
+    [spans] = tagger.spans([text], PER)
+    assert "王建国" in {text[s.start : s.end] for s in spans}
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="王李，、。！？\n ab1", max_size=900))
+def test_pieces_cover_the_text_and_overlap_only_at_hard_cuts(text: str) -> None:
+    covered = 0
+    for offset, piece in _pieces(text):
+        assert 0 < len(piece) <= MAX_PIECE
+        assert text[offset : offset + len(piece)] == piece
+        assert offset <= covered  # no gap
+        assert covered - offset <= 20  # overlap at most _OVERLAP
+        covered = offset + len(piece)
+    assert covered == len(text)

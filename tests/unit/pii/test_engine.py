@@ -493,3 +493,12 @@ def test_a_dea_number_inside_a_longer_code_is_not_a_medical_licence(fast: Detect
     assert not [f for f in fast.detect(parcel) if f.entity_type == "MEDICAL_LICENSE"]
     text = "DEA number: AB1234563 on file"
     assert ("AB1234563", "MEDICAL_LICENSE") in found(text, fast.detect(text))
+
+
+def test_service_number_digits_validated_as_another_identifier_are_still_reported(
+    fast: Detector,
+) -> None:
+    nhs = "Patient NHS number 400 123 4564 was admitted."  # valid NHS check digit
+    assert ("400 123 4564", "UK_NHS") in found(nhs, fast.detect(nhs))
+    qq = "有事加我QQ号：4001234567"
+    assert ("4001234567", "QQ_NUMBER") in found(qq, fast.detect(qq))

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tdg.transforms.pii.chinese_ner import lac_tagger
+from tdg.transforms.pii import chinese_ner
 from tdg.transforms.pii.detection_settings import DetectionSettings
 from tdg.transforms.pii.engine import Detector
 
@@ -35,7 +35,7 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
 
 @pytest.mark.parametrize("profile", ["fast", "thorough"])
 def test_detects_offline(no_network: list[Any], profile: str) -> None:
-    lac_tagger.cache_clear()  # the Chinese NER model loads here, not in an earlier test
+    chinese_ner._loaded_tagger.cache_clear()  # the model loads here, not in an earlier test
     detector = Detector(DetectionSettings(profile=profile))  # type: ignore[arg-type]
     text = (
         "Write to jane.doe@example.co.uk or visit https://www.example.org/about, "

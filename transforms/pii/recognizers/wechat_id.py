@@ -41,7 +41,7 @@ class WechatIdRecognizer(IdentifierRecognizer):
             0.6,
         ),
     )
-    CONTEXT = ("微信", "微信号", "薇信", "威信", "V信", "vx", "wx", "WeChat", "weixin")
+    CONTEXT = ("微信", "薇信", "威信", "V信", "vx", "wx", "WeChat", "weixin")  # 微信 covers 微信号
     CONTEXT_REQUIRED = True
     CONTEXT_BOOST = 0.0  # the pattern's score is the score with context
     CONTEXT_BEFORE = 12  # "WeChat ID: " is 11
