@@ -62,7 +62,7 @@ LABEL_FAMILY = {
     # Presidio's recognizer tests use Presidio's entity names; weibo: names only
     "PER.NAM": "PERSON",
 }
-PREDICTION_FAMILY = {"CN_ADDRESS": "LOCATION"}
+PREDICTION_FAMILY = {"CN_ADDRESS": "LOCATION", "DATE_OF_BIRTH": "DATE_TIME"}
 
 Spans = list[tuple[int, int, str]]
 

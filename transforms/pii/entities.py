@@ -50,6 +50,8 @@ SENSITIVITY: dict[str, Sensitivity] = {
     "TW_ID": Sensitivity.SENSITIVE,
     "CN_LICENSE_PLATE": Sensitivity.QUASI,  # with place and time it is whereabouts
     "CN_ADDRESS": Sensitivity.QUASI,
+    # personal basic information (GB/T 35273 Annex A); with a name or place, identifying
+    "DATE_OF_BIRTH": Sensitivity.QUASI,
     # online accounts: each singles out its holder (PIPL Art. 4)
     "QQ_NUMBER": Sensitivity.DIRECT,
     "WECHAT_ID": Sensitivity.DIRECT,
