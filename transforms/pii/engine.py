@@ -188,7 +188,6 @@ _NER_LABELS_IGNORED = (
 # NER runs on any text with a Latin letter: capitalisation is no filter (lower-cased
 # corpora are common, and spaCy still finds "lena andersson" there).
 _LATIN_LETTER = re.compile("[A-Za-z]")
-_CJK_CHAR = re.compile(f"[{CJK_IDEOGRAPHS}]")
 _LEADING_IDEOGRAPHS = re.compile(f"^[{CJK_IDEOGRAPHS}]+")
 
 
@@ -810,13 +809,18 @@ class Detector:
         assert self._nlp is not None and self._ner is not None
         # Chinese characters become spaces (same length, so offsets hold): English NER on
         # ideographs only invents entities.
-        texts = [_CJK_CHAR.sub(" ", u.text) if "zh" in u.languages else u.text for u in units]
+        texts = [CJK_CHARACTER.sub(" ", u.text) if "zh" in u.languages else u.text for u in units]
         out = []
         for unit, doc in zip(
             units, self._nlp.pipe(texts, batch_size=self.settings.nlp_batch_size), strict=True
         ):
             artifacts = self._nlp_engine._doc_to_nlp_artifact(doc, "en")
             results = self._ner.analyze(doc.text, self._ner_entities, artifacts)
+            if "zh" in unit.languages:
+                # In Chinese text only the English words are the English model's to read: what
+                # it makes of the digits left between blanked ideographs (an order number as a
+                # date, a price as a person) is noise. Birth dates have their own recognizer.
+                results = [r for r in results if _LATIN_LETTER.search(unit.text, r.start, r.end)]
             out.append([piece for r in results for piece in _name_pieces(unit.text, r)])
         return out
 
@@ -1188,7 +1192,7 @@ def _name_pieces(text: str, result: RecognizerResult) -> list[RecognizerResult]:
 
 
 def _split_at_ideographs(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    cuts = [m.start() for m in _CJK_CHAR.finditer(text, start, end)]
+    cuts = [m.start() for m in CJK_CHARACTER.finditer(text, start, end)]
     if not cuts:
         return [(start, end)]
     bounds = [start - 1, *cuts, end]

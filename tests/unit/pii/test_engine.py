@@ -502,3 +502,10 @@ def test_service_number_digits_validated_as_another_identifier_are_still_reporte
     assert ("400 123 4564", "UK_NHS") in found(nhs, fast.detect(nhs))
     qq = "有事加我QQ号：4001234567"
     assert ("4001234567", "QQ_NUMBER") in found(qq, fast.detect(qq))
+
+
+def test_in_chinese_text_the_english_model_reads_english_words_only(thorough: Detector) -> None:
+    text = "订单号2025272410366424，价格8646元，日期2025年11月15日，交给 Matthew 整理"
+    result = found(text, thorough.detect(text))
+    assert ("Matthew", "PERSON") in result
+    assert not [v for v, _ in result if not any(c.isascii() and c.isalpha() for c in v)]
