@@ -509,3 +509,18 @@ def test_in_chinese_text_the_english_model_reads_english_words_only(thorough: De
     result = found(text, thorough.detect(text))
     assert ("Matthew", "PERSON") in result
     assert not [v for v, _ in result if not any(c.isascii() and c.isalpha() for c in v)]
+
+
+def test_numbers_reported_only_with_context_keep_their_pattern_score() -> None:
+    from tdg.transforms.pii.recognizers.cn_taiwan_resident_permit import (
+        CnTaiwanResidentPermitRecognizer,
+    )
+    from tdg.transforms.pii.recognizers.qq_number import QqNumberRecognizer
+
+    for recognizer, text in (
+        (QqNumberRecognizer(), "QQ：123456789"),
+        (CnTaiwanResidentPermitRecognizer(), "台胞证号码：12345678"),
+    ):
+        [result] = recognizer.analyze(text, [])
+        assert recognizer.CONTEXT_REQUIRED
+        assert result.score == recognizer.PATTERNS[0].score  # no context boost on top

@@ -339,7 +339,7 @@ class IdentifierRecognizer(PatternRecognizer):
     MIN_TOTAL_DIGITS: ClassVar[int] = 0
     PREFILTER: ClassVar[str | None] = None
     # Numbers without a check digit whose shape alone is anything (8 digits): reported only
-    # next to a context word.
+    # next to a context word, at the pattern's score (no boost: there is always context).
     CONTEXT_REQUIRED: ClassVar[bool] = False
     CONTEXT_BOOST: ClassVar[float] = 0.35
     INVALID_WITH_CONTEXT_SCORE: ClassVar[float] = 0.4
@@ -393,7 +393,7 @@ class IdentifierRecognizer(PatternRecognizer):
         if self.CONTEXT_REQUIRED and not context:
             return 0.0
         score = pattern.score + self.adjust_score(match)
-        if context:
+        if context and not self.CONTEXT_REQUIRED:  # required: the pattern's score has it
             score += self.CONTEXT_BOOST
         return min(1.0, score)
 

@@ -41,7 +41,6 @@ class CnExitEntryPermitRecognizer(IdentifierRecognizer):
         "two-way permit",
     )
     CONTEXT_REQUIRED = True
-    CONTEXT_BOOST = 0.0  # the pattern's score is the score with context
     MIN_DIGIT_RUN = 4
     MIN_GROUPED_DIGITS = 8
     PREFILTER = "港澳|通行|(?i:exit-entry permit|two-way permit)"

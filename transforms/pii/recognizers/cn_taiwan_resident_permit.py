@@ -43,7 +43,6 @@ class CnTaiwanResidentPermitRecognizer(IdentifierRecognizer):
         "MTP",
     )
     CONTEXT_REQUIRED = True
-    CONTEXT_BOOST = 0.0  # the pattern's score is the score with context
     MIN_DIGIT_RUN = 4
     MIN_GROUPED_DIGITS = 8
     PREFILTER = "台胞|臺胞|台湾居民|臺灣居民|通行|(?i:taiwan compatriot|MTP)"

@@ -119,7 +119,6 @@ class DateOfBirthRecognizer(IdentifierRecognizer):
         "born",
     )
     CONTEXT_REQUIRED = True
-    CONTEXT_BOOST = 0.0  # the pattern's score is the score with context
     MIN_DIGIT_RUN = 4
     # Case variants spelled out: a case-insensitive scan for `b` and `d` would cost a share of
     # every English pass.

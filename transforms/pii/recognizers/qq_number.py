@@ -41,7 +41,6 @@ class QqNumberRecognizer(IdentifierRecognizer):
     )
     CONTEXT = ("QQ", "扣扣", "企鹅号", "企鵝號", "Q号", "Q號")
     CONTEXT_REQUIRED = True
-    CONTEXT_BOOST = 0.0  # the pattern's score is the score with context
     CONTEXT_BEFORE = 8
     CONTEXT_AFTER = 4
     MIN_DIGIT_RUN = 5

@@ -43,7 +43,6 @@ class WechatIdRecognizer(IdentifierRecognizer):
     )
     CONTEXT = ("微信", "薇信", "威信", "V信", "vx", "wx", "WeChat", "weixin")  # 微信 covers 微信号
     CONTEXT_REQUIRED = True
-    CONTEXT_BOOST = 0.0  # the pattern's score is the score with context
     CONTEXT_BEFORE = 12  # "WeChat ID: " is 11
     CONTEXT_AFTER = 4
     # Case-sensitive spellings: a case-insensitive scan for `w` and `v` costs a tenth of an
