@@ -177,10 +177,10 @@ def indexed_record_ids(index_dir: Path, fingerprints: frozenset[tuple[str, str]]
     values = pa.array(sorted({fp for _, fp in fingerprints}), pa.string())
     ids: set[str] = set()
     for path in parquet_files(index_dir):
-        metadata = pq.read_schema(path).metadata or {}
-        scheme = metadata.get(SCHEME_METADATA_KEY)
+        shard = pq.ParquetFile(path)  # opened once for its schema and its rows
+        scheme = (shard.schema_arrow.metadata or {}).get(SCHEME_METADATA_KEY)
         check_scheme(None if scheme is None else scheme.decode(), str(path))
-        table = pq.read_table(path, columns=["fingerprint", "entity_type", "record_id"])
+        table = shard.read(columns=["fingerprint", "entity_type", "record_id"])
         hits = table.filter(pc.is_in(table.column("fingerprint"), value_set=values))
         for row in hits.to_pylist():
             if (row["entity_type"], row["fingerprint"]) in fingerprints:

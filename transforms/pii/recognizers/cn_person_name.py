@@ -12,6 +12,8 @@ from typing import Any
 import rjieba
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 
+from tdg.transforms.pii.data_files import data_lines
+
 ENTITY = "PERSON"
 
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff"
@@ -237,11 +239,8 @@ _ORG_HANDLE_ENDINGS = (
 @cache
 def surnames() -> dict[str, str]:
     """Surname -> tier (`common`, `rare`, `compound`) from the packaged lexicon."""
-    data = resources.files("tdg.transforms.pii").joinpath("data/cn_surnames.txt")
     table: dict[str, str] = {}
-    for line in data.read_text(encoding="utf-8").splitlines():
-        if not line or line.startswith("#"):
-            continue
+    for line in data_lines("cn_surnames.txt"):
         surname, _, tier = line.partition("\t")
         table[surname.strip()] = tier.strip() or "common"
     return table
@@ -360,24 +359,16 @@ def dictionary() -> tuple[dict[str, int], dict[str, str]]:
 @cache
 def given_name_chars() -> frozenset[str]:
     """Characters common in given names, from the packaged list."""
-    data = resources.files("tdg.transforms.pii").joinpath("data/cn_given_name_chars.txt")
-    chars: set[str] = set()
-    for line in data.read_text(encoding="utf-8").splitlines():
-        if line.startswith("#"):
-            continue
-        chars.update(line.split())
-    return frozenset(chars)
+    return frozenset(
+        char for line in data_lines("cn_given_name_chars.txt") for char in line.split()
+    )
 
 
 @cache
 def transliteration_chars() -> frozenset[str]:
     """Characters of standard transliterations of foreign names, from the packaged list."""
-    data = resources.files("tdg.transforms.pii").joinpath("data/cn_transliteration_chars.txt")
-    chars: set[str] = set()
-    for line in data.read_text(encoding="utf-8").splitlines():
-        if not line.startswith("#"):
-            chars.update(line.split())
-    return frozenset(chars)
+    lines = data_lines("cn_transliteration_chars.txt")
+    return frozenset(char for line in lines for char in line.split())
 
 
 @cache

@@ -4,21 +4,18 @@ from __future__ import annotations
 
 import re
 from functools import cache
-from importlib import resources
 
-from tdg.transforms.pii.language import CJK_IDEOGRAPHS
+from tdg.transforms.pii.data_files import data_lines
+from tdg.transforms.pii.language import CJK_CHARACTER, CJK_IDEOGRAPHS
 from tdg.transforms.pii.recognizers.base import CandidatePattern, IdentifierRecognizer
 
 SCORE = 0.6
-_CJK = re.compile(f"[{CJK_IDEOGRAPHS}]")
 
 
 @cache
 def english_given_names() -> frozenset[str]:
     """Lower-cased given names from the packaged list (read once per process)."""
-    text = resources.files("tdg.transforms.pii").joinpath("data/en_given_names.txt")
-    lines = text.read_text(encoding="utf-8").splitlines()
-    return frozenset(line.strip().lower() for line in lines if line and not line.startswith("#"))
+    return frozenset(line.strip().lower() for line in data_lines("en_given_names.txt"))
 
 
 class LatinGivenNameInChineseRecognizer(IdentifierRecognizer):
@@ -61,7 +58,7 @@ class LatinGivenNameInChineseRecognizer(IdentifierRecognizer):
         start, end = match.span()
         before = text[max(0, start - 2) : start].rstrip(" ")[-1:]
         after = text[end : end + 2].lstrip(" ")[:1]
-        if _CJK.match(before or " ") is None and _CJK.match(after or " ") is None:
+        if CJK_CHARACTER.match(before or " ") is None and CJK_CHARACTER.match(after or " ") is None:
             return 0.0
         return pattern.score
 
