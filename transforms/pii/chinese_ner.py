@@ -59,19 +59,13 @@ def _data_file(name: str) -> bytes:
     return resources.files("tdg.transforms.pii").joinpath(f"{_DATA}/{name}").read_bytes()
 
 
-def _dictionary(name: str) -> list[list[str]]:
-    """Tab-separated lines of one of LAC's dictionaries (gzip for the large ones)."""
+def _dictionary(name: str, separator: str = "\t") -> list[list[str]]:
+    """The two-field lines of one of LAC's dictionaries (gzip for the large ones)."""
     raw = _data_file(name)
     if name.endswith(".gz"):
         raw = gzip.decompress(raw)
-    entries = (line.split("\t") for line in raw.decode("utf-8").split("\n"))
+    entries = (line.split(separator) for line in raw.decode("utf-8").split("\n"))
     return [entry for entry in entries if len(entry) == 2]
-
-
-def _seg_entries() -> list[list[str]]:
-    """(word, count) lines of LAC's segmentation dictionary (space-separated)."""
-    raw = gzip.decompress(_data_file("small_seg.dic.gz")).decode("utf-8")
-    return [line.split(" ") for line in raw.split("\n") if line]
 
 
 class _Segmenter:
@@ -162,7 +156,8 @@ class LacTagger:
         # as in LAC's own reader.
         self._labels = {int(i): tag for i, tag in _dictionary("tag.dic")}
         self._replace = dict(_dictionary("q2b.dic"))
-        self._segmenter = _Segmenter(_seg_entries())
+        # (word, count), space-separated
+        self._segmenter = _Segmenter(_dictionary("small_seg.dic.gz", separator=" "))
 
     # --- public ---------------------------------------------------------------------------
 
