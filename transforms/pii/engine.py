@@ -40,6 +40,7 @@ from tdg.transforms.pii.language import (
     more_chinese_than_latin,
     route_languages,
 )
+from tdg.transforms.pii.latin_view import LatinView
 from tdg.transforms.pii.normalized_view import NormalizedView
 from tdg.transforms.pii.recognizers import build_recognizers
 from tdg.transforms.pii.recognizers.base import (
@@ -807,20 +808,29 @@ class Detector:
         if not units:
             return []
         assert self._nlp is not None and self._ner is not None
-        # Chinese characters become spaces (same length, so offsets hold): English NER on
-        # ideographs only invents entities.
-        texts = [CJK_CHARACTER.sub(" ", u.text) if "zh" in u.languages else u.text for u in units]
+        # In Chinese text the English model reads only the runs between ideographs that hold a
+        # Latin letter (English NER on ideographs only invents entities).
+        views = [LatinView.of(u.text) if "zh" in u.languages else None for u in units]
+        texts = [u.text if v is None else v.text for u, v in zip(units, views, strict=True)]
         out = []
-        for unit, doc in zip(
-            units, self._nlp.pipe(texts, batch_size=self.settings.nlp_batch_size), strict=True
+        for unit, view, doc in zip(
+            units,
+            views,
+            self._nlp.pipe(texts, batch_size=self.settings.nlp_batch_size),
+            strict=True,
         ):
             artifacts = self._nlp_engine._doc_to_nlp_artifact(doc, "en")
             results = self._ner.analyze(doc.text, self._ner_entities, artifacts)
-            if "zh" in unit.languages:
-                # In Chinese text only the English words are the English model's to read: what
-                # it makes of the digits left between blanked ideographs (an order number as a
-                # date, a price as a person) is noise. Birth dates have their own recognizer.
-                results = [r for r in results if _LATIN_LETTER.search(unit.text, r.start, r.end)]
+            if view is not None:
+                # Only the English words are the English model's to read: what it makes of
+                # digits beside them (an order number as a date, a price as a person) is noise.
+                # Birth dates have their own recognizer.
+                results = [
+                    piece
+                    for r in results
+                    for piece in _at_spans(r, view.to_original(r.start, r.end))
+                    if _LATIN_LETTER.search(unit.text, piece.start, piece.end)
+                ]
             out.append([piece for r in results for piece in _name_pieces(unit.text, r)])
         return out
 
@@ -1180,11 +1190,16 @@ def _name_pieces(text: str, result: RecognizerResult) -> list[RecognizerResult]:
     letter or digit and without a leading sentence opener; empty pieces dropped.
 
     The names are personal, the Chinese text and the punctuation between them are not."""
+    trimmed = (
+        _trimmed(text, s, e) for s, e in _split_at_ideographs(text, result.start, result.end)
+    )
+    return _at_spans(result, [(start, end) for start, end in trimmed if end > start])
+
+
+def _at_spans(result: RecognizerResult, spans: list[tuple[int, int]]) -> list[RecognizerResult]:
+    """`result` at each of `spans` (itself for the first, copies after)."""
     pieces: list[RecognizerResult] = []
-    for start, end in _split_at_ideographs(text, result.start, result.end):
-        start, end = _trimmed(text, start, end)
-        if end <= start:
-            continue
+    for start, end in spans:
         piece = result if not pieces else copy.copy(result)
         piece.start, piece.end = start, end
         pieces.append(piece)
