@@ -1185,9 +1185,10 @@ _NOT_NAME_OPENERS = frozenset(
 
 
 def _name_pieces(text: str, result: RecognizerResult) -> list[RecognizerResult]:
-    """An NER span cut where the text had Chinese characters (blanked for spaCy, which then
-    joins `David说Sarah Connor` into one name), each piece trimmed to start and end on a
-    letter or digit and without a leading sentence opener; empty pieces dropped.
+    """An NER span cut where the text has Chinese characters (a text routed to English alone
+    may still hold a few, and spaCy joins `David说Sarah Connor` into one name), each piece
+    trimmed to start and end on a letter or digit and without a leading sentence opener;
+    empty pieces dropped.
 
     The names are personal, the Chinese text and the punctuation between them are not."""
     trimmed = (
@@ -1286,12 +1287,15 @@ def _containment(spans: list[tuple[int, int]]) -> Callable[[int, int], bool]:
 def _resolve_overlaps(
     spans: list[tuple[int, int, str, float, str]],
 ) -> list[tuple[int, int, str, float, str]]:
-    """Greedy: highest score first, then longest, then leftmost; drop what overlaps a kept span.
+    """Greedy: highest score first, then longest, then leftmost; a span overlapping kept spans
+    of its own type widens them to cover it, one overlapping another type is dropped.
 
     Identical spans found twice (overlapping chunks, two recognizers) collapse to one. Deny
     list entries outrank everything, and pattern recognizers (formats, checksums) outrank
     statistical ones: spaCy calls `555-1234` a DATE with more confidence than the phone
-    recognizer has.
+    recognizer has. Two recognizers disagreeing on where a name ends (`尐胖釨_nancy` by the
+    handle rule, `nancy` by the English NER) leave none of it in clear: the union is replaced,
+    as Presidio's anonymizer merges same-type overlaps.
     """
     if len(spans) <= 1:
         return spans
@@ -1306,10 +1310,19 @@ def _resolve_overlaps(
     for span in order:
         start, end = span[0], span[1]
         i = bisect.bisect_left(starts, start)
-        if i > 0 and chosen[i - 1][1] > start:
+        first = i - 1 if i > 0 and chosen[i - 1][1] > start else i
+        last = i  # one past the last kept span overlapping this one
+        while last < len(chosen) and chosen[last][0] < end:
+            last += 1
+        if first == last:
+            starts.insert(i, start)
+            chosen.insert(i, span)
             continue
-        if i < len(chosen) and chosen[i][0] < end:
+        overlapped = chosen[first:last]
+        if any(kept[2] != span[2] for kept in overlapped):
             continue
-        starts.insert(i, start)
-        chosen.insert(i, span)
+        union_start, union_end = min(start, overlapped[0][0]), max(end, overlapped[-1][1])
+        best = overlapped[0] if len(overlapped) == 1 else max(overlapped, key=lambda k: k[3])
+        chosen[first:last] = [(union_start, union_end, best[2], best[3], best[4])]
+        starts[first:last] = [union_start]
     return chosen

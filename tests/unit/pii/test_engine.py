@@ -356,7 +356,7 @@ def test_an_email_after_chinese_text_is_the_address_alone(fast: Detector, lead: 
     )
 )
 @settings(max_examples=400, deadline=None)
-def test_overlap_resolution_keeps_the_greedy_choice(
+def test_overlap_resolution_keeps_the_greedy_choice_widened_by_its_own_type(
     raw: list[tuple[int, int, str, float, str]],
 ) -> None:
     from tdg.transforms.pii.engine import _RANK, _resolve_overlaps
@@ -367,11 +367,28 @@ def test_overlap_resolution_keeps_the_greedy_choice(
     )
     expected: list[tuple[int, int, str, float, str]] = []
     for span in order:  # the plain quadratic greedy
-        if all(span[1] <= c[0] or span[0] >= c[1] for c in expected):
+        overlapped = sorted(c for c in expected if span[0] < c[1] and c[0] < span[1])
+        if not overlapped:
             expected.append(span)
+        elif all(c[2] == span[2] for c in overlapped):
+            best = max(overlapped, key=lambda c: c[3])
+            for c in overlapped:
+                expected.remove(c)
+            start = min(span[0], overlapped[0][0])
+            expected.append((start, max(span[1], overlapped[-1][1]), *best[2:]))
     expected.sort(key=lambda s: (s[0], s[1]))
     got = _resolve_overlaps(spans)
     assert got == (expected if len(spans) > 1 else spans)
+
+
+def test_two_readings_of_one_name_leave_none_of_it_in_clear() -> None:
+    from tdg.transforms.pii.engine import _resolve_overlaps
+
+    handle = (0, 9, "PERSON", 0.5, "CnPersonNameRecognizer")
+    english = (4, 9, "PERSON", 0.85, "SpacyRecognizer")
+    assert _resolve_overlaps([handle, english]) == [(0, 9, "PERSON", 0.85, "SpacyRecognizer")]
+    address = (0, 9, "CN_ADDRESS", 0.5, "CnAddressRecognizer")
+    assert _resolve_overlaps([address, english]) == [english]  # another type: dropped
 
 
 def test_allow_and_deny_values_are_folded_like_the_text() -> None:
