@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import itertools
 import re
 import threading
 from collections.abc import Iterator, Sequence
@@ -46,6 +47,7 @@ _OVERLAP = 20  # characters a hard cut repeats: longer than any name
 _LATIN_OR_DIGIT = re.compile(r"[a-zA-Z0-9]")
 
 FloatArray = npt.NDArray[np.float32]
+IntArray = npt.NDArray[np.int64]
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,7 +156,16 @@ class LacTagger:
         self._unknown = self._word_ids["OOV"]
         # tag.dic reuses ids: PER-B etc. replace nr-B etc. further down; the last line wins,
         # as in LAC's own reader.
-        self._labels = {int(i): tag for i, tag in _dictionary("tag.dic")}
+        tags = {int(i): tag for i, tag in _dictionary("tag.dic")}
+        # Per tag id: whether it starts a word, and its label (PER for PER-B) as an index.
+        self._label_names = sorted({tag[:-2] for tag in tags.values()})
+        self._label_ids = {name: k for k, name in enumerate(self._label_names)}
+        size = max(tags) + 1
+        self._begins = np.zeros(size, dtype=bool)
+        self._label_of = np.zeros(size, dtype=np.int64)
+        for tag_id, tag in tags.items():
+            self._begins[tag_id] = tag.endswith(("B", "S"))
+            self._label_of[tag_id] = self._label_ids[tag[:-2]]
         self._replace = dict(_dictionary("q2b.dic"))
         # (word, count), space-separated
         self._segmenter = _Segmenter(_dictionary("small_seg.dic.gz", separator=" "))
@@ -171,12 +182,10 @@ class LacTagger:
         ]
         out: list[list[NamedSpan]] = [[] for _ in texts]
         for (index, offset, _), words in zip(
-            pieces, self._word_spans([p for _, _, p in pieces]), strict=True
+            pieces, self._word_spans([p for _, _, p in pieces], labels), strict=True
         ):
             out[index].extend(
-                NamedSpan(offset + start, offset + end, label)
-                for start, end, label in words
-                if label in labels
+                NamedSpan(offset + start, offset + end, label) for start, end, label in words
             )
         return out
 
@@ -187,16 +196,21 @@ class LacTagger:
             for text, words in zip(texts, self._word_spans(texts), strict=True)
         ]
 
-    def _word_spans(self, texts: Sequence[str]) -> list[list[tuple[int, int, str]]]:
-        """LAC's words of each text as (start, end, tag), the model run in length-sorted
-        batches."""
+    def _word_spans(
+        self, texts: Sequence[str], labels: frozenset[str] | None = None
+    ) -> list[list[tuple[int, int, str]]]:
+        """LAC's words of each text as (start, end, tag), only those tagged with one of
+        `labels` if given; the model run in length-sorted batches."""
         encoded = [self._encode(text) for text in texts]
         out: list[list[tuple[int, int, str]]] = [[] for _ in texts]
         order = sorted(range(len(texts)), key=lambda i: len(encoded[i][0]))
+        wanted = None if labels is None else [self._label_ids[label] for label in labels]
         for batch in _batches(order, [len(encoded[i][0]) for i in order]):
-            decoded = self._decode([encoded[i][0] for i in batch])
-            for i, path in zip(batch, decoded, strict=True):
-                out[i] = self._words(path, encoded[i][1])
+            lengths = np.array([len(encoded[i][0]) for i in batch])
+            paths = self._decode([encoded[i][0] for i in batch], lengths)
+            words = self._words(paths, lengths, [encoded[i][1] for i in batch], wanted)
+            for i, row in zip(batch, words, strict=True):
+                out[i] = row
         return out
 
     # --- steps ----------------------------------------------------------------------------
@@ -217,9 +231,8 @@ class LacTagger:
                     widths.append(1)
         return ids, widths
 
-    def _decode(self, sequences: list[list[int]]) -> list[list[int]]:
-        """Best tag path of each sequence (same length as it) under the CRF."""
-        lengths = np.array([len(sequence) for sequence in sequences])
+    def _decode(self, sequences: list[list[int]], lengths: IntArray) -> IntArray:
+        """Best tag path of each sequence under the CRF: a row per sequence, padded."""
         ids = np.zeros((len(sequences), int(lengths.max())), dtype=np.int64)
         for row, sequence in enumerate(sequences):
             ids[row, : len(sequence)] = sequence
@@ -228,21 +241,45 @@ class LacTagger:
         )
         return _viterbi(emission, lengths, self._start, self._end, self._transition)
 
-    def _words(self, path: list[int], widths: list[int]) -> list[tuple[int, int, str]]:
-        """Inputs grouped into LAC's words: a tag ending -B starts one (as -S would, LAC's
-        reader checks both), an input's later characters and -I tags continue it; a word takes
-        its last input's label."""
-        words: list[tuple[int, int, str]] = []
-        labels = self._labels
-        position = 0
-        for tag_id, width in zip(path, widths, strict=True):
-            tag = labels[tag_id]
-            if words and not tag.endswith(("B", "S")):
-                words[-1] = (words[-1][0], position + width, tag[:-2])
-            else:
-                words.append((position, position + width, tag[:-2]))
-            position += width
-        return words
+    def _words(
+        self,
+        paths: IntArray,
+        lengths: IntArray,
+        widths: list[list[int]],
+        wanted: list[int] | None,
+    ) -> list[list[tuple[int, int, str]]]:
+        """Each row's inputs grouped into LAC's words: a tag ending -B starts one (as -S would,
+        LAC's reader checks both), an input's later characters and -I tags continue it; a word
+        takes its last input's label. Only words whose label id is in `wanted`, if given.
+
+        Grouping and filtering run in numpy over the whole batch at once (the rows laid end to
+        end, each row's first input starting a word), so only the words kept become Python
+        tuples: a name is one word in sixty."""
+        flat = paths[np.arange(paths.shape[1]) < lengths[:, None]]
+        row_start = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+        begins = self._begins[flat]
+        begins[row_start] = True
+        first = np.flatnonzero(begins)
+        after = np.append(first[1:], len(flat))
+        label = self._label_of[flat[after - 1]]
+        if wanted is not None:
+            keep = np.isin(label, wanted)
+            first, after, label = first[keep], after[keep], label[keep]
+        characters = np.fromiter(itertools.chain.from_iterable(widths), np.int64, len(flat))
+        offsets = np.concatenate(([0], np.cumsum(characters)))
+        row = np.searchsorted(row_start, first, side="right") - 1
+        base = offsets[row_start][row]
+        out: list[list[tuple[int, int, str]]] = [[] for _ in widths]
+        names = self._label_names
+        for r, a, b, k in zip(
+            row.tolist(),
+            (offsets[first] - base).tolist(),
+            (offsets[after] - base).tolist(),
+            label.tolist(),
+            strict=True,
+        ):
+            out[r].append((a, b, names[k]))
+        return out
 
 
 def _viterbi(
@@ -251,9 +288,10 @@ def _viterbi(
     start: FloatArray,
     end: FloatArray,
     transition: FloatArray,
-) -> list[list[int]]:
+) -> IntArray:
     """Best paths under a linear-chain CRF (PaddlePaddle's `crf_decoding` weights: start row,
-    end row, then from-to transitions), for a padded batch.
+    end row, then from-to transitions), for a padded batch: one row per sequence, in the
+    batch's order, the steps past a sequence's length 0.
 
     Rows are visited longest first, so at each step the sequences still running are a prefix
     of the batch and padding costs nothing. The forward pass keeps only each step's best
@@ -281,9 +319,8 @@ def _viterbi(
         path[:k, t] = current[:k]
         if t > 0:
             current[:k] = (scores[t - 1, :k] + into[current[:k]]).argmax(axis=1)
-    paths: list[list[int]] = [[] for _ in range(batch)]
-    for row, original in enumerate(order.tolist()):
-        paths[original] = path[row, : lengths[row]].tolist()
+    paths = np.empty_like(path)
+    paths[order] = path
     return paths
 
 

@@ -32,6 +32,16 @@ def test_tags_are_lacs_own() -> None:
     assert sum(t == "PER" for c in cases for t in c["tags"]) >= 30  # names are in there
 
 
+def test_words_of_some_labels_are_the_tagged_words_with_those_labels() -> None:
+    texts = [str(c["text"]) for c in _reference()]
+    tagger = lac_tagger()
+    every = tagger._word_spans(texts)
+    for labels in (PER, frozenset({"PER", "LOC", "n"}), frozenset({"ORG"})):
+        chosen = tagger._word_spans(texts, labels)
+        assert chosen == [[w for w in words if w[2] in labels] for words in every]
+    assert any(chosen)
+
+
 def test_name_spans_are_offsets_into_the_text() -> None:
     text = "会议由王建国主持，李娜做了总结发言。"  # synthetic
     [spans] = lac_tagger().spans([text], PER)
@@ -77,7 +87,7 @@ def test_viterbi_finds_the_best_path_of_every_padded_sequence(seed: int) -> None
     paths = _viterbi(emission, lengths, start, end, transition)
     for row, length in enumerate(lengths):
         expected = _brute_force(emission[row, :length], start, end, transition)
-        assert paths[row] == expected
+        assert paths[row, :length].tolist() == expected
 
 
 def test_a_name_across_a_cut_in_a_long_sentence_is_found_whole() -> None:
