@@ -55,7 +55,6 @@ from tdg.transforms.pii.recognizers.base import (
 from tdg.transforms.pii.recognizers.cn_address import CnAddressRecognizer
 from tdg.transforms.pii.recognizers.cn_person_name import MIN_SCORE as NAME_MIN_SCORE
 from tdg.transforms.pii.recognizers.cn_person_name import CnPersonNameRecognizer
-from tdg.transforms.pii.recognizers.intl_phone import IntlPhoneRecognizer
 
 
 @dataclass(frozen=True, slots=True)
@@ -496,15 +495,15 @@ class Detector:
         tld = _OfflineTldextract()
         universal: list[_Runner] = []
         # tdg's identifier recognizers: one instance per class (they do not depend on language).
-        # Phones: fast runs IntlPhoneRecognizer's regexes. Thorough keeps Presidio's
-        # libphonenumber-based PhoneRecognizer for English text; on Chinese text it would cost
-        # most of the pass (it parses every digit group of forms, receipts and listings) to
-        # find what the Chinese phone recognizers and the regexes find already.
+        # Phones: both profiles run IntlPhoneRecognizer's regexes. Thorough adds Presidio's
+        # libphonenumber-based PhoneRecognizer for English text (national formats the regexes
+        # do not know); on Chinese text it would cost most of the pass (it parses every digit
+        # group of forms, receipts and listings) to find what the Chinese phone recognizers and
+        # the regexes find already.
         for recognizer in build_recognizers(languages=("zh",)):
             if isinstance(recognizer, CnPersonNameRecognizer | CnAddressRecognizer):
                 continue
-            english = False if thorough and isinstance(recognizer, IntlPhoneRecognizer) else None
-            universal.append(self._runner(recognizer, prefilter=None, english=english))
+            universal.append(self._runner(recognizer, prefilter=None))
         for recognizer in self._presidio_pattern_recognizers(tld):
             english = None
             if _name_of(recognizer) == "PhoneRecognizer":

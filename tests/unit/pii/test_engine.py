@@ -466,6 +466,14 @@ def test_thorough_parses_phones_with_libphonenumber_in_english_text_only(
     assert {f.recognizer for f in phones} == {"IntlPhoneRecognizer", "CnMobileRecognizer"}
 
 
+def test_thorough_also_runs_the_phone_regexes_on_english_text(thorough: Detector) -> None:
+    # a grouping libphonenumber does not parse, and one spaCy reads as two dates
+    text = "Text me on +447700 921 916, or call my office, phone 21 284 698 2548."
+    phones = [f for f in thorough.detect(text) if f.entity_type == "PHONE_NUMBER"]
+    assert [text[f.start : f.end] for f in phones] == ["+447700 921 916", "21 284 698 2548"]
+    assert {f.recognizer for f in phones} == {"IntlPhoneRecognizer"}
+
+
 def test_thorough_finds_chinese_names_by_the_model_unless_switched_off(
     thorough: Detector,
 ) -> None:
