@@ -1292,8 +1292,8 @@ def _resolve_overlaps(
     Identical spans found twice (overlapping chunks, two recognizers) collapse to one. Deny
     list entries outrank everything, and pattern recognizers (formats, checksums) outrank
     statistical ones: spaCy calls `555-1234` a DATE with more confidence than the phone
-    recognizer has. Two recognizers disagreeing on where a name ends (`尐胖釨_nancy` by the
-    handle rule, `nancy` by the English NER) leave none of it in clear: the union is replaced,
+    recognizer has. Two recognizers disagreeing on where a name ends (`小雨_lucy` by the
+    handle rule, `lucy` by the English NER) leave none of it in clear: the union is replaced,
     as Presidio's anonymizer merges same-type overlaps.
     """
     if len(spans) <= 1:
