@@ -956,6 +956,7 @@ _RANK = {
     # name rules, not formats: a full name the NER found outranks a given name they found
     "EmailNamedPersonRecognizer": 0,
     "LatinGivenNameInChineseRecognizer": 0,
+    "EnglishCueNameRecognizer": 0,
 }
 
 
@@ -1286,15 +1287,17 @@ def _containment(spans: list[tuple[int, int]]) -> Callable[[int, int], bool]:
 def _resolve_overlaps(
     spans: list[tuple[int, int, str, float, str]],
 ) -> list[tuple[int, int, str, float, str]]:
-    """Greedy: highest score first, then longest, then leftmost; a span overlapping kept spans
-    of its own type widens them to cover it, one overlapping another type is dropped.
+    """Greedy: highest score first, then longest, then leftmost; drop what overlaps a kept span.
+    Then each dropped span that overlaps only kept spans of its own type widens them to cover
+    it.
 
     Identical spans found twice (overlapping chunks, two recognizers) collapse to one. Deny
     list entries outrank everything, and pattern recognizers (formats, checksums) outrank
     statistical ones: spaCy calls `555-1234` a DATE with more confidence than the phone
     recognizer has. Two recognizers disagreeing on where a name ends (`小雨_lucy` by the
     handle rule, `lucy` by the English NER) leave none of it in clear: the union is replaced,
-    as Presidio's anonymizer merges same-type overlaps.
+    as Presidio's anonymizer merges same-type overlaps. Widening comes second, so it never
+    costs a span of another type the greedy pass kept.
     """
     if len(spans) <= 1:
         return spans
@@ -1306,22 +1309,36 @@ def _resolve_overlaps(
     # kept spans, which made a text with 20,000 names take seconds).
     starts: list[int] = []
     chosen: list[tuple[int, int, str, float, str]] = []
+    dropped: list[tuple[int, int, str, float, str]] = []
     for span in order:
-        start, end = span[0], span[1]
-        i = bisect.bisect_left(starts, start)
-        first = i - 1 if i > 0 and chosen[i - 1][1] > start else i
-        last = i  # one past the last kept span overlapping this one
-        while last < len(chosen) and chosen[last][0] < end:
-            last += 1
+        first, last = _overlapped(starts, chosen, span[0], span[1])
         if first == last:
-            starts.insert(i, start)
-            chosen.insert(i, span)
-            continue
+            starts.insert(first, span[0])
+            chosen.insert(first, span)
+        else:
+            dropped.append(span)
+    for span in dropped:
+        first, last = _overlapped(starts, chosen, span[0], span[1])
         overlapped = chosen[first:last]
         if any(kept[2] != span[2] for kept in overlapped):
             continue
-        union_start, union_end = min(start, overlapped[0][0]), max(end, overlapped[-1][1])
+        # The union overlaps no other kept span: those end before `span` starts or start
+        # after it ends.
+        union_start, union_end = min(span[0], overlapped[0][0]), max(span[1], overlapped[-1][1])
         best = overlapped[0] if len(overlapped) == 1 else max(overlapped, key=lambda k: k[3])
         chosen[first:last] = [(union_start, union_end, best[2], best[3], best[4])]
         starts[first:last] = [union_start]
     return chosen
+
+
+def _overlapped(
+    starts: list[int], chosen: list[tuple[int, int, str, float, str]], start: int, end: int
+) -> tuple[int, int]:
+    """The run `chosen[first:last]` of kept spans that overlap [start, end) (when empty,
+    `first` is where a span would be inserted)."""
+    i = bisect.bisect_left(starts, start)
+    first = i - 1 if i > 0 and chosen[i - 1][1] > start else i
+    last = i
+    while last < len(chosen) and chosen[last][0] < end:
+        last += 1
+    return first, last

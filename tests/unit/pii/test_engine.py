@@ -366,11 +366,15 @@ def test_overlap_resolution_keeps_the_greedy_choice_widened_by_its_own_type(
         set(spans), key=lambda s: (-_RANK.get(s[4], 1), -s[3], -(s[1] - s[0]), s[0], s[2], s[4])
     )
     expected: list[tuple[int, int, str, float, str]] = []
+    dropped = []
     for span in order:  # the plain quadratic greedy
-        overlapped = sorted(c for c in expected if span[0] < c[1] and c[0] < span[1])
-        if not overlapped:
+        if all(span[1] <= c[0] or span[0] >= c[1] for c in expected):
             expected.append(span)
-        elif all(c[2] == span[2] for c in overlapped):
+        else:
+            dropped.append(span)
+    for span in dropped:  # then widening into same-type overlaps
+        overlapped = sorted(c for c in expected if span[0] < c[1] and c[0] < span[1])
+        if all(c[2] == span[2] for c in overlapped):
             best = max(overlapped, key=lambda c: c[3])
             for c in overlapped:
                 expected.remove(c)
@@ -389,6 +393,11 @@ def test_two_readings_of_one_name_leave_none_of_it_in_clear() -> None:
     assert _resolve_overlaps([handle, english]) == [(0, 9, "PERSON", 0.85, "SpacyRecognizer")]
     address = (0, 9, "CN_ADDRESS", 0.5, "CnAddressRecognizer")
     assert _resolve_overlaps([address, english]) == [english]  # another type: dropped
+    # widening never costs a span of another type the greedy choice kept
+    place = (7, 20, "LOCATION", 0.6, "SpacyRecognizer")
+    first = (0, 5, "PERSON", 0.9, "SpacyRecognizer")
+    got = _resolve_overlaps([first, (3, 9, "PERSON", 0.85, "CnPersonNameRecognizer"), place])
+    assert got == [first, place]
 
 
 def test_allow_and_deny_values_are_folded_like_the_text() -> None:
@@ -464,6 +473,18 @@ def test_thorough_parses_phones_with_libphonenumber_in_english_text_only(
     phones = [f for f in thorough.detect(chinese) if f.entity_type == "PHONE_NUMBER"]
     assert [chinese[f.start : f.end] for f in phones] == ["+44 20 7946 0958", "139 1234 5678"]
     assert {f.recognizer for f in phones} == {"IntlPhoneRecognizer", "CnMobileRecognizer"}
+
+
+@pytest.mark.parametrize("profile", ["fast", "thorough"])
+def test_a_cue_name_leaves_the_text_around_it_to_the_other_recognizers(profile: str) -> None:
+    detector = Detector(DetectionSettings(profile=profile))  # type: ignore[arg-type]
+    text = "收件人Mr. Wang北京市海淀区中关村大街27号3单元"  # synthetic
+    result = found(text, detector.detect(text))
+    assert ("Wang", "PERSON") in result
+    assert ("北京市海淀区中关村大街27号3单元", "CN_ADDRESS") in result
+    # a name rule ranks as the NER does: `Dame` is no title in a street name
+    street = "I live at 40 Dame Street, Dublin."
+    assert ("Street", "PERSON") not in found(street, detector.detect(street))
 
 
 def test_thorough_also_runs_the_phone_regexes_on_english_text(thorough: Detector) -> None:
