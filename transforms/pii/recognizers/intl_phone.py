@@ -13,6 +13,10 @@ _EXTENSION = r"(?:[ ]?(?:x|ext\.?|extension)[ ]?[0-9]{1,5})?"
 _DATE_SHAPE = re.compile(
     r"(?:19|20)[0-9]{2}[-./][01]?[0-9][-./][0-3]?[0-9]|[0-3]?[0-9][-./][01]?[0-9][-./](?:19|20)[0-9]{2}"
 )
+# Digit groups that read as something else beside a phone word ("reach", "text", "number"):
+# a round quantity with space-separated thousands (10 000 000), or a run of years.
+_QUANTITY = re.compile(r"[0-9]{1,3}(?:[ ][0-9]{3})*[ ]000")
+_YEARS = re.compile(r"(?:19|20)[0-9]{2}(?:[ ,/-]+(?:19|20)[0-9]{2})+")
 MIN_DIGITS = 7
 MAX_DIGITS = 15  # ITU-T E.164: at most 15 digits including the country code
 
@@ -32,7 +36,8 @@ class IntlPhoneRecognizer(IdentifierRecognizer):
     `+1-202-555-0143`, `phone: 030 1234 5678`.
 
     **Does not match**: `2024-03-15`; `version 1.2.3`; `12345` (too short); digits inside a longer
-    alphanumeric token (`AB2125550199`).
+    alphanumeric token (`AB2125550199`); beside a phone word, a round quantity (`reach 10 000
+    000 users`) or a run of years (`text 2019 2020 2021`).
 
     **Reference**: ITU-T E.164 (international numbering, 15 digits at most) and the North
     American Numbering Plan (area and exchange codes start 2-9).
@@ -104,6 +109,10 @@ class IntlPhoneRecognizer(IdentifierRecognizer):
         if pattern.name == "grouped_phone_v1" and not context:
             return 0.0  # digit groups without a phone word are as likely an order number
         if _DATE_SHAPE.fullmatch(match.group()):
+            return 0.0
+        if pattern.name == "grouped_phone_v1" and (
+            _QUANTITY.fullmatch(match.group()) or _YEARS.fullmatch(match.group())
+        ):
             return 0.0
         if not self.validate_candidate(compact(match.group())):
             return 0.0
