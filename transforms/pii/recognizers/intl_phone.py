@@ -26,7 +26,8 @@ class IntlPhoneRecognizer(IdentifierRecognizer):
 
     **Format**: `+` country code then 2-6 digit groups separated by a space, dot or dash,
     optionally with a trunk digit in parentheses (`+44 (0)20 7946 0958`); NANP `(AAA) EEE-NNNN`,
-    `AAA-EEE-NNNN`, `AAA.EEE.NNNN`, optionally `+1` and an extension (`x123`, `ext. 12`); other
+    `AAA-EEE-NNNN`, `AAA.EEE.NNNN`, optionally `+1` (or a country code before the bracket,
+    `98(212) 555-0199`) and an extension (`x123`, `ext. 12`); other
     national numbers written as 2 to 6 groups of 2-4 digits need a context word (phone, call,
     tel, mobile, fax, 电话 ...), else they are not reported. 7 to 15 digits in all; dates are
     excluded. This is a regex stand-in for Presidio's PhoneRecognizer (libphonenumber), which
@@ -53,7 +54,9 @@ class IntlPhoneRecognizer(IdentifierRecognizer):
         ),
         CandidatePattern(
             "nanp_phone_v1",
-            r"(?<![0-9A-Za-z+])(?:1[ .-]?)?(?:\([2-9][0-9]{2}\)[ ]?|[2-9][0-9]{2}[.-])"
+            # a country code may precede the bracketed area code without a plus: 98(212) ...
+            r"(?<![0-9A-Za-z+])(?:1[ .-]?|[0-9]{1,3}(?=\())?"
+            r"(?:\([2-9][0-9]{2}\)[ ]?|[2-9][0-9]{2}[.-])"
             rf"[2-9][0-9]{{2}}[.-][0-9]{{4}}{_EXTENSION}(?![0-9A-Za-z])",
             0.55,
         ),
