@@ -204,7 +204,8 @@ class LacTagger:
         encoded = [self._encode(text) for text in texts]
         out: list[list[tuple[int, int, str]]] = [[] for _ in texts]
         order = sorted(range(len(texts)), key=lambda i: len(encoded[i][0]))
-        wanted = None if labels is None else [self._label_ids[label] for label in labels]
+        ids = self._label_ids
+        wanted = None if labels is None else [ids[label] for label in labels if label in ids]
         for batch in _batches(order, [len(encoded[i][0]) for i in order]):
             lengths = np.array([len(encoded[i][0]) for i in batch])
             paths = self._decode([encoded[i][0] for i in batch], lengths)
@@ -254,7 +255,7 @@ class LacTagger:
 
         Grouping and filtering run in numpy over the whole batch at once (the rows laid end to
         end, each row's first input starting a word), so only the words kept become Python
-        tuples: a name is one word in sixty."""
+        tuples: a name is about one word in eighty."""
         flat = paths[np.arange(paths.shape[1]) < lengths[:, None]]
         row_start = np.concatenate(([0], np.cumsum(lengths)[:-1]))
         begins = self._begins[flat]
