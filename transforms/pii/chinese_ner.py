@@ -29,15 +29,14 @@ import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from math import log
 
 import numpy as np
 import numpy.typing as npt
 
+from tdg.transforms.pii.data_files import data_bytes
 from tdg.transforms.pii.language import CJK_CHARACTER
 
-_DATA = "data/lac"
 MAX_PIECE = 200  # characters per model input: a sentence, or a hard cut of a longer one
 _BATCH_TOKENS = 8192  # padded tokens per batch
 _SENTENCE = re.compile(r"[^。！？!?\n]*[。！？!?\n]*")
@@ -57,13 +56,9 @@ class NamedSpan:
     label: str  # LAC's tag: PER, LOC, ORG, TIME, or a part of speech
 
 
-def _data_file(name: str) -> bytes:
-    return resources.files("tdg.transforms.pii").joinpath(f"{_DATA}/{name}").read_bytes()
-
-
 def _dictionary(name: str, separator: str = "\t") -> list[list[str]]:
     """The two-field lines of one of LAC's dictionaries (gzip for the large ones)."""
-    raw = _data_file(name)
+    raw = data_bytes(f"lac/{name}")
     if name.endswith(".gz"):
         raw = gzip.decompress(raw)
     entries = (line.split(separator) for line in raw.decode("utf-8").split("\n"))
@@ -139,7 +134,7 @@ class LacTagger:
     def __init__(self) -> None:
         import onnxruntime
 
-        embedding = np.load(io.BytesIO(_data_file("embedding.npz")))
+        embedding = np.load(io.BytesIO(data_bytes("lac/embedding.npz")))
         self._embedding: FloatArray = (
             embedding["word_emb_q"].astype(np.float32) * embedding["word_emb_scale"]
         )
@@ -150,7 +145,7 @@ class LacTagger:
         options.intra_op_num_threads = 1
         options.inter_op_num_threads = 1
         self._session = onnxruntime.InferenceSession(
-            _data_file("bigru.onnx"), options, providers=["CPUExecutionProvider"]
+            data_bytes("lac/bigru.onnx"), options, providers=["CPUExecutionProvider"]
         )
         self._word_ids = {word: int(i) for i, word in _dictionary("word.dic.gz")}
         self._unknown = self._word_ids["OOV"]

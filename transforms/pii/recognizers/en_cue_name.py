@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from tdg.transforms.pii.data_files import english_given_names
 from tdg.transforms.pii.recognizers.base import CandidatePattern, IdentifierRecognizer
-from tdg.transforms.pii.recognizers.latin_given_name_in_chinese import english_given_names
 
 TITLE_SCORE = 0.7
 INTRODUCTION_SCORE = 0.65

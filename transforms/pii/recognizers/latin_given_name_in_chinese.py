@@ -3,19 +3,12 @@
 from __future__ import annotations
 
 import re
-from functools import cache
 
-from tdg.transforms.pii.data_files import data_lines
+from tdg.transforms.pii.data_files import english_given_names
 from tdg.transforms.pii.language import CJK_CHARACTER, CJK_IDEOGRAPHS
 from tdg.transforms.pii.recognizers.base import CandidatePattern, IdentifierRecognizer
 
 SCORE = 0.6
-
-
-@cache
-def english_given_names() -> frozenset[str]:
-    """Lower-cased given names from the packaged list (read once per process)."""
-    return frozenset(line.strip().lower() for line in data_lines("en_given_names.txt"))
 
 
 class LatinGivenNameInChineseRecognizer(IdentifierRecognizer):
