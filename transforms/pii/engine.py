@@ -22,6 +22,7 @@ import copy
 import itertools
 import logging
 import re
+import string
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -165,7 +166,7 @@ _NEEDS_NON_ASCII = frozenset({"CnLicensePlateRecognizer"})
 # of letters and digits is part of another code (`SF3580835` in the parcel number
 # `SF358083528239` passes the DEA check by chance).
 _WHOLE_TOKEN_ONLY = frozenset({"MedicalLicenseRecognizer"})
-_ALNUM = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+_ALNUM = frozenset(string.ascii_letters + string.digits)
 _DIGIT_RUN = re.compile("[0-9]+")
 _DIGIT_CHAIN = re.compile("[0-9]+(?:[ -][0-9]+)*")
 _GATE_CACHE_SIZE = 4096  # feature tuples remembered per Detector (a few hundred occur)
@@ -1325,7 +1326,7 @@ def _resolve_overlaps(
         # The union overlaps no other kept span: those end before `span` starts or start
         # after it ends.
         union_start, union_end = min(span[0], overlapped[0][0]), max(span[1], overlapped[-1][1])
-        best = overlapped[0] if len(overlapped) == 1 else max(overlapped, key=lambda k: k[3])
+        best = max(overlapped, key=lambda k: k[3])
         chosen[first:last] = [(union_start, union_end, best[2], best[3], best[4])]
         starts[first:last] = [union_start]
     return chosen
