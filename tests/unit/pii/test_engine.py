@@ -476,8 +476,10 @@ def test_thorough_parses_phones_with_libphonenumber_in_english_text_only(
 
 
 @pytest.mark.parametrize("profile", ["fast", "thorough"])
-def test_a_cue_name_leaves_the_text_around_it_to_the_other_recognizers(profile: str) -> None:
-    detector = Detector(DetectionSettings(profile=profile))  # type: ignore[arg-type]
+def test_a_cue_name_leaves_the_text_around_it_to_the_other_recognizers(
+    profile: str, request: pytest.FixtureRequest
+) -> None:
+    detector: Detector = request.getfixturevalue(profile)
     text = "收件人Mr. Wang北京市海淀区中关村大街27号3单元"  # synthetic
     result = found(text, detector.detect(text))
     assert ("Wang", "PERSON") in result
@@ -496,7 +498,7 @@ def test_thorough_also_runs_the_phone_regexes_on_english_text(thorough: Detector
 
 
 def test_thorough_finds_chinese_names_by_the_model_unless_switched_off(
-    thorough: Detector,
+    thorough: Detector, fast: Detector
 ) -> None:
     text = "昨天晓红和建国去看电影了。"  # synthetic: given names alone, no cue word
     assert ("晓红", "LacChineseNer") in {
@@ -504,7 +506,8 @@ def test_thorough_finds_chinese_names_by_the_model_unless_switched_off(
     }
     without = Detector(DetectionSettings(profile="thorough", chinese_ner=False))
     assert not [f for f in without.detect(text) if f.recognizer == "LacChineseNer"]
-    fast = Detector(DetectionSettings(profile="fast"))  # never a model, whatever chinese_ner says
+    # never a model in fast, whatever chinese_ner says (the fixture leaves it on)
+    assert fast.settings.chinese_ner
     assert not [f for f in fast.detect(text) if f.recognizer == "LacChineseNer"]
 
 
