@@ -38,7 +38,11 @@ from tdg.transforms.pii.data_files import data_bytes
 from tdg.transforms.pii.language import CJK_CHARACTER
 
 MAX_PIECE = 200  # characters per model input: a sentence, or a hard cut of a longer one
-_BATCH_TOKENS = 8192  # padded tokens per batch
+# Padded tokens per batch. Small enough that a batch's GRU activations (inputs and their
+# projections, ~3 kB a token) stay in the core's caches: 2,048 ran the Weibo and sample texts
+# 15-20% faster than 8,192 and 30-40% faster than 32,768 here, with identical tags; 768-2,048
+# were alike.
+_BATCH_TOKENS = 2048
 _SENTENCE = re.compile(r"[^。！？!?\n]*[。！？!?\n]*")
 # The last of these in a window: `.*` is greedy, so the match ends after the last one.
 _SOFT_BREAK = re.compile(r".*[，、；：,;:\s]", re.DOTALL)
