@@ -44,6 +44,9 @@ os.environ.setdefault("TLDEXTRACT_CACHE", "")
 
 REPO = Path(__file__).resolve().parents[1]
 BATCH = 256
+# Plain Presidio's `analyze_iterator` batch (spaCy's `nlp.pipe`): its fastest here, 3% ahead of
+# 64, and the same as tdg's default `nlp_batch_size`.
+PRESIDIO_BATCH_SIZE = 128
 _CJK = ("\u4e00", "\u9fff")
 
 Run = Callable[[Sequence[str], str], int]
@@ -122,7 +125,9 @@ def presidio_system(spacy_model: str) -> Run:
 
     def run(texts: Sequence[str], language: str) -> int:
         values: list[Any] = list(texts)
-        results: Any = analyzer.analyze_iterator(values, language="en", batch_size=64)
+        results: Any = analyzer.analyze_iterator(
+            values, language="en", batch_size=PRESIDIO_BATCH_SIZE
+        )
         anonymized = anonymizer.anonymize_list(values, results)
         return sum(len(str(t)) for t in anonymized)
 
