@@ -923,7 +923,7 @@ class Detector:
         for entity_type, values in self._deny.items():
             for start, end in _occurrences(text, values):
                 kept.append((start, end, entity_type, 1.0, "deny_list"))
-        chosen = _resolve_overlaps(kept)
+        chosen = _resolve_overlaps(kept, text)
         if view.is_identity:
             return [Finding(a, b, t, round(score, 4), name) for a, b, t, score, name in chosen]
         findings = []
@@ -1286,11 +1286,12 @@ def _containment(spans: list[tuple[int, int]]) -> Callable[[int, int], bool]:
 
 
 def _resolve_overlaps(
-    spans: list[tuple[int, int, str, float, str]],
+    spans: list[tuple[int, int, str, float, str]], text: str
 ) -> list[tuple[int, int, str, float, str]]:
     """Greedy: highest score first, then longest, then leftmost; drop what overlaps a kept span.
     Then each dropped span that overlaps only kept spans of its own type widens them to cover
-    it.
+    it, and what a dropped span of another type covers beyond the kept spans stays a span of
+    its own: a name read as `Dana Reyes Apt` beside an address's `Apt. 4` leaves `Dana Reyes`.
 
     Identical spans found twice (overlapping chunks, two recognizers) collapse to one. Deny
     list entries outrank everything, and pattern recognizers (formats, checksums) outrank
@@ -1298,7 +1299,8 @@ def _resolve_overlaps(
     recognizer has. Two recognizers disagreeing on where a name ends (`小雨_lucy` by the
     handle rule, `lucy` by the English NER) leave none of it in clear: the union is replaced,
     as Presidio's anonymizer merges same-type overlaps. Widening comes second, so it never
-    costs a span of another type the greedy pass kept.
+    costs a span of another type the greedy pass kept; the parts beyond come last, so they
+    never cost a kept span either.
     """
     if len(spans) <= 1:
         return spans
@@ -1318,10 +1320,12 @@ def _resolve_overlaps(
             chosen.insert(first, span)
         else:
             dropped.append(span)
+    crossing = []
     for span in dropped:
         first, last = _overlapped(starts, chosen, span[0], span[1])
         overlapped = chosen[first:last]
         if any(kept[2] != span[2] for kept in overlapped):
+            crossing.append(span)
             continue
         # The union overlaps no other kept span: those end before `span` starts or start
         # after it ends.
@@ -1329,7 +1333,32 @@ def _resolve_overlaps(
         best = max(overlapped, key=lambda k: k[3])
         chosen[first:last] = [(union_start, union_end, best[2], best[3], best[4])]
         starts[first:last] = [union_start]
+    for span in crossing:
+        first, last = _overlapped(starts, chosen, span[0], span[1])
+        for piece_start, piece_end in reversed(_uncovered(text, span, chosen[first:last])):
+            at = bisect.bisect_left(starts, piece_start)
+            starts.insert(at, piece_start)
+            chosen.insert(at, (piece_start, piece_end, span[2], span[3], span[4]))
     return chosen
+
+
+def _uncovered(
+    text: str, span: tuple[int, int, str, float, str], kept: list[tuple[int, int, str, float, str]]
+) -> list[tuple[int, int]]:
+    """The parts of `span` outside the `kept` spans it overlaps (sorted by start), trimmed to
+    their first and last letter or digit; parts without one are left out."""
+    pieces = []
+    position = span[0]
+    for start, end in [*((k[0], k[1]) for k in kept), (span[1], span[1])]:
+        piece_start, piece_end = position, min(start, span[1])
+        while piece_start < piece_end and not text[piece_start].isalnum():
+            piece_start += 1
+        while piece_end > piece_start and not text[piece_end - 1].isalnum():
+            piece_end -= 1
+        if piece_start < piece_end:
+            pieces.append((piece_start, piece_end))
+        position = max(position, end)
+    return pieces
 
 
 def _overlapped(

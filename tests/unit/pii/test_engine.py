@@ -361,6 +361,7 @@ def test_overlap_resolution_keeps_the_greedy_choice_widened_by_its_own_type(
 ) -> None:
     from tdg.transforms.pii.engine import _RANK, _resolve_overlaps
 
+    text = "ab cd-e f.gh ij" * 4  # letters between separators, for the parts' trimming
     spans = [(a, a + n, t, s, r) for a, n, t, s, r in raw]
     order = sorted(
         set(spans), key=lambda s: (-_RANK.get(s[4], 1), -s[3], -(s[1] - s[0]), s[0], s[2], s[4])
@@ -372,6 +373,7 @@ def test_overlap_resolution_keeps_the_greedy_choice_widened_by_its_own_type(
             expected.append(span)
         else:
             dropped.append(span)
+    crossing = []
     for span in dropped:  # then widening into same-type overlaps
         overlapped = sorted(c for c in expected if span[0] < c[1] and c[0] < span[1])
         if all(c[2] == span[2] for c in overlapped):
@@ -380,24 +382,52 @@ def test_overlap_resolution_keeps_the_greedy_choice_widened_by_its_own_type(
                 expected.remove(c)
             start = min(span[0], overlapped[0][0])
             expected.append((start, max(span[1], overlapped[-1][1]), *best[2:]))
+        else:
+            crossing.append(span)
+    for span in crossing:  # then what other types' spans leave of it, character by character
+        covered = {i for c in expected for i in range(c[0], c[1])}
+        free = [i for i in range(span[0], span[1]) if i not in covered]
+        runs: list[list[int]] = []
+        for i in free:
+            if runs and runs[-1][-1] == i - 1:
+                runs[-1].append(i)
+            else:
+                runs.append([i])
+        for run in runs:
+            letters = [i for i in run if text[i].isalnum()]
+            if letters:
+                expected.append((letters[0], letters[-1] + 1, *span[2:]))
     expected.sort(key=lambda s: (s[0], s[1]))
-    got = _resolve_overlaps(spans)
+    got = _resolve_overlaps(spans, text)
     assert got == (expected if len(spans) > 1 else spans)
 
 
 def test_two_readings_of_one_name_leave_none_of_it_in_clear() -> None:
     from tdg.transforms.pii.engine import _resolve_overlaps
 
+    text = "xxxx lucy yyyyyyyyyyy"
     handle = (0, 9, "PERSON", 0.5, "CnPersonNameRecognizer")
     english = (4, 9, "PERSON", 0.85, "SpacyRecognizer")
-    assert _resolve_overlaps([handle, english]) == [(0, 9, "PERSON", 0.85, "SpacyRecognizer")]
+    assert _resolve_overlaps([handle, english], text) == [(0, 9, "PERSON", 0.85, "SpacyRecognizer")]
+    # another type: what the kept span does not cover stays a span of its own
     address = (0, 9, "CN_ADDRESS", 0.5, "CnAddressRecognizer")
-    assert _resolve_overlaps([address, english]) == [english]  # another type: dropped
+    assert _resolve_overlaps([address, english], text) == [
+        (0, 4, "CN_ADDRESS", 0.5, "CnAddressRecognizer"),
+        english,
+    ]
     # widening never costs a span of another type the greedy choice kept
     place = (7, 20, "LOCATION", 0.6, "SpacyRecognizer")
     first = (0, 5, "PERSON", 0.9, "SpacyRecognizer")
-    got = _resolve_overlaps([first, (3, 9, "PERSON", 0.85, "CnPersonNameRecognizer"), place])
-    assert got == [first, place]
+    middle = (3, 9, "PERSON", 0.85, "CnPersonNameRecognizer")
+    got = _resolve_overlaps([first, middle, place], text)
+    assert got == [first, (5, 7, "PERSON", 0.85, "CnPersonNameRecognizer"), place]
+
+
+def test_a_name_that_runs_into_an_address_unit_keeps_the_name(thorough: Detector) -> None:
+    text = "Ship to Mx Dana Reyes Apt. 4 today"
+    result = found(text, thorough.detect(text))
+    assert ("Apt. 4", "LOCATION") in result
+    assert any(value.startswith("Dana Reyes") and kind == "PERSON" for value, kind in result)
 
 
 def test_allow_and_deny_values_are_folded_like_the_text() -> None:

@@ -54,7 +54,9 @@ _NOT_NAME_WORDS = frozenset(
      "friday", "saturday", "sunday", "crazy", "maybe", "whatever", "not", "mr", "mrs", "ms",
      "miss", "dr", "prof", "sir", "madam", "president", "chairman", "chair", "speaker",
      "secretary", "mayor", "director", "manager", "doctor", "professor", "officer",
-     "mister", "pepper", "martens"}
+     "mister", "pepper", "martens",
+     # an address's unit after the name (`Ms Dana Reyes Apt. 4`): the address rule's
+     "apt", "apartment", "suite", "ste", "unit", "flat", "room", "rm"}
 )  # fmt: skip
 
 

@@ -1,0 +1,151 @@
+"""English-style street addresses: `221B Baker Street`, `Apt. 4`, `PO Box 318`, `IL 62704`."""
+
+from __future__ import annotations
+
+import re
+
+from tdg.transforms.pii.recognizers.base import CandidatePattern, IdentifierRecognizer
+
+STREET_SCORE = 0.6
+BOX_SCORE = 0.6
+STATE_ZIP_SCORE = 0.55
+UNIT_SCORE = 0.45
+
+
+def _cased(words: tuple[str, ...]) -> str:
+    """Each word capitalised and in capitals (`Street`, `STREET`), longest first: a street
+    designator in lower case is too often an ordinary word (`on the way`)."""
+    variants = {v for w in words for v in (w, w.upper())}
+    return "|".join(sorted(variants, key=lambda v: (-len(v), v)))
+
+
+# Street designators: USPS Publication 28, Appendix C1 (the common ones and their standard
+# abbreviations), and the British and Irish ones (Close, Mews, Crescent ...). Only an
+# abbreviation takes a dot: after a whole word it ends the sentence.
+_DESIGNATORS = _cased(
+    ("Street", "Avenue", "Road", "Boulevard", "Lane", "Drive", "Court", "Place", "Square",
+     "Terrace", "Way", "Parkway", "Highway", "Circle", "Trail", "Crescent", "Close", "Row",
+     "Alley", "Plaza", "Loop", "Walk", "Gardens", "Grove", "Mews", "Pike", "Quay",
+     "Expressway", "Freeway", "Turnpike", "Causeway", "Esplanade", "Parade", "Heights",
+     "Crossing", "Ridge", "Route", "Wharf", "Embankment", "Bridge", "Path", "Green", "Park",
+     "Hill")
+)  # fmt: skip
+_ABBREVIATED_DESIGNATORS = _cased(
+    ("St", "Ave", "Av", "Rd", "Blvd", "Ln", "Dr", "Ct", "Pl", "Sq", "Ter", "Pkwy", "Hwy",
+     "Cir", "Trl", "Cres", "Plz", "Gdns", "Expy", "Fwy", "Hts", "Rte")
+)  # fmt: skip
+_DIRECTIONS = "North|South|East|West|NORTH|SOUTH|EAST|WEST|N|S|E|W|NE|NW|SE|SW"
+# Latin letters as in en_cue_name: ASCII, Latin-1 and Latin Extended (Königs, Łąkowa).
+_LATIN = "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f"
+# Capitals: ASCII and Latin-1; Latin Extended mixes cases in one range and is let in whole.
+_UPPER = "A-Z\u00c0-\u00d6\u00d8-\u00de\u0100-\u024f"
+# A house number (`12`, `221B`, `10-12`), not part of a price, time, decimal or longer code.
+_NUMBER = r"(?<![\w.,:/$£€#-])[0-9]{1,5}[A-Za-z]?(?:[-–/][0-9]{1,5}[A-Za-z]?)?"
+# A street-name word: capitalised (or in capitals, `O'Connell`, `Saint-Denis`), an ordinal
+# (`5th`), or an initial (`J.`).
+_NAME_WORD = (
+    f"(?:[{_UPPER}][{_LATIN}]*(?:['’-][{_LATIN}]+)*"
+    r"|[0-9]{1,3}(?:st|nd|rd|th|ST|ND|RD|TH)"
+    f"|[{_UPPER}]\\.)"
+)
+_END = f"(?![{_LATIN}0-9])"
+_HOUSE_NUMBER = re.compile("[0-9]+")
+# Secondary unit designators (USPS Publication 28, Appendix C2), and `Flat`; `apt` and
+# `suite` also in lower case, which no ordinary phrase puts before a number.
+_UNIT_WORDS = (
+    f"{_cased(('Apartment', 'Apt', 'Suite', 'Ste', 'Unit', 'Flat', 'Room', 'Rm'))}|apt|suite"
+)
+_UNIT = f"(?:{_UNIT_WORDS})\\.?[ ]?#?[ ]?[0-9]{{1,5}}[A-Za-z]?{_END}"
+_STREET = (
+    f"{_NUMBER}[ ]+(?:(?:{_DIRECTIONS})\\.?[ ]+)?(?:{_NAME_WORD}[ ]+){{1,3}}"
+    f"(?:{_DESIGNATORS}|(?:{_ABBREVIATED_DESIGNATORS})\\.?){_END}"
+    f"(?:[ ]+(?:{_DIRECTIONS})\\.?{_END})?"
+    f"(?:,?[ ]+{_UNIT})?"
+)
+_PO_BOX = r"(?<![A-Za-z])(?:P\.[ ]?O\.|PO|P\.O|Post Office)[ ]+(?:Box|BOX)[ ]+[0-9]{1,6}(?![0-9])"
+# A US state's postal abbreviation and a ZIP code (`Springfield, IL 62704-1234`).
+_STATES = (
+    "AL|AK|AZ|AR|CA|CO|CT|DE|DC|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH"
+    "|NJ|NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY|PR|GU|VI|AS|MP"
+)
+_STATE_ZIP = f"(?<![A-Za-z])(?:{_STATES})[ ]+[0-9]{{5}}(?:-[0-9]{{4}})?(?![0-9])"
+
+# A number after one of these is not a house number: it numbers a chapter, a rule or a page
+# (`Chapter 11 Bankruptcy Court`), or, when it looks like a year, dates something (`In 2019
+# Apple Park opened`).
+_NUMBERING_WORDS = frozenset(
+    {"chapter", "section", "sec", "article", "art", "part", "rule", "title", "volume", "vol",
+     "page", "p", "pp", "no", "number", "figure", "fig", "table", "step", "level", "grade",
+     "week", "day", "version", "episode", "season", "round", "top", "paragraph", "clause",
+     "item", "line", "exhibit", "schedule", "appendix", "annex", "form", "psalm", "verse"}
+)  # fmt: skip
+_YEAR_WORDS = frozenset(
+    {"in", "since", "by", "from", "until", "till", "after", "before", "during", "circa",
+     "year", "early", "late", "mid", "spring", "summer", "autumn", "fall", "winter"}
+)  # fmt: skip
+_YEAR = re.compile("(?:19|20)[0-9]{2}")
+_WORD_BEFORE = re.compile(r"([A-Za-z]+)[.,:]?[ ]+$")
+_STREET_PATTERN = "en_street_address_v1"
+
+
+def numbered_otherwise(text: str, number_start: int, number: str) -> bool:
+    """Whether the word before a street line's number says the number is something else."""
+    before = _WORD_BEFORE.search(text, max(0, number_start - 16), number_start)
+    if before is None:
+        return False
+    word = before.group(1).lower()
+    return word in _NUMBERING_WORDS or (word in _YEAR_WORDS and _YEAR.fullmatch(number) is not None)
+
+
+class EnglishStreetAddressRecognizer(IdentifierRecognizer):
+    """A street address written the English way (LOCATION): house number, street name and a
+    street designator, with an apartment or suite; a unit, PO box or state-and-ZIP alone.
+
+    spaCy's NER finds cities and countries, which identify nobody, and mostly misses the
+    street line, which does: `40 Dame Street` often came out as a LOCATION `Dame Street` with
+    the house number left in clear. Reported as LOCATION, like the NER's places, so the two
+    readings of one address merge into one span.
+
+    **Format**: a number (`12`, `221B`, `10-12`), an optional direction (`N`, `West`), one to
+    three capitalised words, ordinals or initials, and a designator from USPS Publication 28
+    (Street, St, Avenue, Ave, Road, Rd, Boulevard, Lane, Drive, Court, Place, Way, Highway
+    ...) or a British one (Close, Crescent, Mews, Terrace ...), capitalised or in capitals,
+    optionally followed by a direction and a unit; or a unit alone (`Apt. 460`, `Suite 318`,
+    `Flat 2`), a PO box, or a US state abbreviation with a ZIP code.
+
+    **Matches**: `221B Baker Street` (221B Baker Street); `1600 Pennsylvania Ave NW, Suite 200`
+    (all of it); `12 St Omers Road`; `350 W. 5th Ave`; `Apt. 460`; `P.O. Box 318`;
+    `Springfield, IL 62704` (IL 62704).
+
+    **Does not match**: `I walked 3 blocks down the street` (lower case), `$5 Main Street
+    special` (a price), `at 10:30 Park Lane` (a time), `2 dogs on the way`, `Suite` or
+    `Apt` without a number, `CA 9410` (four digits), `Chapter 11 Bankruptcy Court` and `In
+    2019 Apple Park opened` (the word before says what the number is).
+
+    **Reference**: USPS Publication 28 (street suffix abbreviations, secondary unit
+    designators); GB/T 35273-2020 Annex A and GDPR Art. 4(1) (a personal address is personal
+    information).
+    """
+
+    ENTITY = "LOCATION"
+    PATTERNS = (
+        CandidatePattern("en_street_address_v1", _STREET, STREET_SCORE),
+        CandidatePattern("en_po_box_v1", _PO_BOX, BOX_SCORE),
+        CandidatePattern("us_state_zip_v1", _STATE_ZIP, STATE_ZIP_SCORE),
+        CandidatePattern("en_address_unit_v1", f"(?<![A-Za-z]){_UNIT}", UNIT_SCORE),
+    )
+    CONTEXT = ()
+    MIN_DIGIT_RUN = 1
+
+    def reported_span(
+        self, text: str, match: re.Match[str], pattern: CandidatePattern
+    ) -> tuple[int, int, float] | None:
+        """The match, unless the word before a street line's number numbers something else."""
+        if pattern.name == _STREET_PATTERN:
+            number = _HOUSE_NUMBER.match(match.group())
+            if number is not None and numbered_otherwise(text, match.start(), number.group()):
+                return None
+        return match.start(), match.end(), pattern.score
+
+
+RECOGNIZER = EnglishStreetAddressRecognizer
