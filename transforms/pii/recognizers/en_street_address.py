@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from tdg.transforms.pii.recognizers.base import CandidatePattern, IdentifierRecognizer
 
@@ -50,10 +51,13 @@ _NAME_WORD = (
 )
 _END = f"(?![{_LATIN}0-9])"
 _HOUSE_NUMBER = re.compile("[0-9]+")
-# Secondary unit designators (USPS Publication 28, Appendix C2), and `Flat`; `apt` and
-# `suite` also in lower case, which no ordinary phrase puts before a number.
-_UNIT_WORDS = (
-    f"{_cased(('Apartment', 'Apt', 'Suite', 'Ste', 'Unit', 'Flat', 'Room', 'Rm'))}|apt|suite"
+# Secondary unit designators (USPS Publication 28, Appendix C2), and `Flat`.
+_UNIT_NAMES = ("Apartment", "Apt", "Suite", "Ste", "Unit", "Flat", "Room", "Rm")
+_UNIT_WORDS = _cased(_UNIT_NAMES)
+# A text holding a unit word holds one of these (`Ap`: Apt and Apartment); a substring test
+# is far cheaper than a regex scan.
+_UNIT_KEYS = tuple(
+    v for w in ("Ap", "Suite", "Ste", "Unit", "Flat", "Room", "Rm") for v in (w, w.upper())
 )
 _UNIT = f"(?:{_UNIT_WORDS})\\.?[ ]?#?[ ]?[0-9]{{1,5}}[A-Za-z]?{_END}"
 _STREET = (
@@ -63,12 +67,14 @@ _STREET = (
     f"(?:,?[ ]+{_UNIT})?"
 )
 _PO_BOX = r"(?<![A-Za-z])(?:P\.[ ]?O\.|PO|P\.O|Post Office)[ ]+(?:Box|BOX)[ ]+[0-9]{1,6}(?![0-9])"
-# A US state's postal abbreviation and a ZIP code (`Springfield, IL 62704-1234`).
+# A ZIP code after a US state's postal abbreviation (`Springfield, IL 62704-1234`: the ZIP
+# code; the state alone singles out nobody). Led by the digits, so `re` scans for a digit,
+# not for every capital letter.
 _STATES = (
     "AL|AK|AZ|AR|CA|CO|CT|DE|DC|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH"
     "|NJ|NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY|PR|GU|VI|AS|MP"
 )
-_STATE_ZIP = f"(?<![A-Za-z])(?:{_STATES})[ ]+[0-9]{{5}}(?:-[0-9]{{4}})?(?![0-9])"
+_STATE_ZIP = f"(?<=(?<![A-Za-z])(?:{_STATES})[ ])[0-9]{{5}}(?:-[0-9]{{4}})?(?![0-9])"
 
 # A number after one of these is not a house number: it numbers a chapter, a rule or a page
 # (`Chapter 11 Bankruptcy Court`), or, when it looks like a year, dates something (`In 2019
@@ -86,6 +92,8 @@ _YEAR_WORDS = frozenset(
 _YEAR = re.compile("(?:19|20)[0-9]{2}")
 _WORD_BEFORE = re.compile(r"([A-Za-z]+)[.,:]?[ ]+$")
 _STREET_PATTERN = "en_street_address_v1"
+_UNIT_PATTERN = "en_address_unit_v1"
+_BOX_PATTERN = "en_po_box_v1"
 
 
 def numbered_otherwise(text: str, number_start: int, number: str) -> bool:
@@ -110,12 +118,13 @@ class EnglishStreetAddressRecognizer(IdentifierRecognizer):
     three capitalised words, ordinals or initials, and a designator from USPS Publication 28
     (Street, St, Avenue, Ave, Road, Rd, Boulevard, Lane, Drive, Court, Place, Way, Highway
     ...) or a British one (Close, Crescent, Mews, Terrace ...), capitalised or in capitals,
-    optionally followed by a direction and a unit; or a unit alone (`Apt. 460`, `Suite 318`,
-    `Flat 2`), a PO box, or a US state abbreviation with a ZIP code.
+    optionally followed by a direction and a unit (capitalised or in capitals); or a unit
+    alone (`Apt. 460`, `Suite 318`, `Flat 2`), a PO box, or a ZIP code after a US state
+    abbreviation.
 
     **Matches**: `221B Baker Street` (221B Baker Street); `1600 Pennsylvania Ave NW, Suite 200`
     (all of it); `12 St Omers Road`; `350 W. 5th Ave`; `Apt. 460`; `P.O. Box 318`;
-    `Springfield, IL 62704` (IL 62704).
+    `Springfield, IL 62704` (62704).
 
     **Does not match**: `I walked 3 blocks down the street` (lower case), `$5 Main Street
     special` (a price), `at 10:30 Park Lane` (a time), `2 dogs on the way`, `Suite` or
@@ -129,13 +138,23 @@ class EnglishStreetAddressRecognizer(IdentifierRecognizer):
 
     ENTITY = "LOCATION"
     PATTERNS = (
-        CandidatePattern("en_street_address_v1", _STREET, STREET_SCORE),
-        CandidatePattern("en_po_box_v1", _PO_BOX, BOX_SCORE),
+        CandidatePattern(_STREET_PATTERN, _STREET, STREET_SCORE),
+        CandidatePattern(_BOX_PATTERN, _PO_BOX, BOX_SCORE),
         CandidatePattern("us_state_zip_v1", _STATE_ZIP, STATE_ZIP_SCORE),
-        CandidatePattern("en_address_unit_v1", f"(?<![A-Za-z]){_UNIT}", UNIT_SCORE),
+        CandidatePattern(_UNIT_PATTERN, f"(?<![A-Za-z]){_UNIT}", UNIT_SCORE),
     )
     CONTEXT = ()
     MIN_DIGIT_RUN = 1
+
+    def patterns_for(self, text: str) -> Sequence[tuple[CandidatePattern, re.Pattern[str]]]:
+        """The digit-led patterns always; the unit and PO box ones only where their word is
+        (they start with capitals, which are everywhere in prose)."""
+        return [
+            (pattern, regex)
+            for pattern, regex in self._compiled
+            if (pattern.name != _UNIT_PATTERN or any(key in text for key in _UNIT_KEYS))
+            and (pattern.name != _BOX_PATTERN or "Box" in text or "BOX" in text)
+        ]
 
     def reported_span(
         self, text: str, match: re.Match[str], pattern: CandidatePattern
