@@ -25,7 +25,6 @@ import re
 import string
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from itertools import accumulate, chain
 from typing import Any
 
@@ -46,6 +45,7 @@ from tdg.transforms.pii.normalized_view import NormalizedView
 from tdg.transforms.pii.recognizers import build_recognizers
 from tdg.transforms.pii.recognizers.base import (
     IdentifierRecognizer,
+    cached_by_regex_identity,
     class_led,
     first_character_gate,
     first_characters,
@@ -378,7 +378,7 @@ def _joined(
     return joined, index_at_end
 
 
-@lru_cache(maxsize=256)
+@cached_by_regex_identity
 def _to_text_end(regex: re.Pattern[str]) -> re.Pattern[str]:
     """`regex`, then everything up to the next `_SEPARATOR` (or the end).
 
@@ -395,7 +395,7 @@ def _class_led(regex: re.Pattern[str]) -> str:
     return f"(?:{regex.pattern})" if led is None else led.pattern
 
 
-@lru_cache(maxsize=256)
+@cached_by_regex_identity
 def _joinable(regex: re.Pattern[str]) -> bool:
     """Whether `_matching` may scan texts joined by `_SEPARATOR` for this regex.
 

@@ -110,3 +110,30 @@ def test_grouped_top_level_domains_match_exactly_like_presidios_alternation(text
         assert len(grouped) < len(pattern.regex)  # the rewrite applied
         original = [m.span() for m in re.finditer(pattern.regex, text, flags)]
         assert [m.span() for m in re.finditer(grouped, text, flags)] == original
+
+
+def test_regex_identity_cache_computes_once_per_regex_object() -> None:
+    import re
+
+    from tdg.transforms.pii.recognizers import base
+    from tdg.transforms.pii.recognizers.base import cached_by_regex_identity
+
+    calls: list[str] = []
+
+    @cached_by_regex_identity
+    def pattern_of(regex: re.Pattern[str]) -> str:
+        calls.append(regex.pattern)
+        return regex.pattern
+
+    first = re.compile("[0-9]{3}")
+    assert pattern_of(first) == "[0-9]{3}"
+    assert pattern_of(first) == "[0-9]{3}"
+    assert calls == ["[0-9]{3}"]
+    other = re.compile("x+")
+    assert pattern_of(other) == "x+"
+    assert calls == ["[0-9]{3}", "x+"]
+    # past its bound the memo starts again rather than growing
+    many = [re.compile(f"a{{{n}}}") for n in range(base._IDENTITY_CACHE_SIZE + 1)]
+    assert [pattern_of(r) for r in many] == [r.pattern for r in many]
+    assert pattern_of(first) == "[0-9]{3}"
+    assert calls.count("[0-9]{3}") == 2

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import string
 from collections.abc import Sequence
 
 from tdg.transforms.pii.recognizers.base import CandidatePattern, IdentifierRecognizer
@@ -41,7 +42,10 @@ _LATIN = "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f"
 # Capitals: ASCII and Latin-1; Latin Extended mixes cases in one range and is let in whole.
 _UPPER = "A-Z\u00c0-\u00d6\u00d8-\u00de\u0100-\u024f"
 # A house number (`12`, `221B`, `10-12`), not part of a price, time, decimal or longer code.
-_NUMBER = r"(?<![\w.,:/$£€#-])[0-9]{1,5}[A-Za-z]?(?:[-–/][0-9]{1,5}[A-Za-z]?)?"
+# Every pattern here starts with a digit or a letter, not with an assertion: `re` then skips
+# ahead to the next one in C (the assertions follow the first character, or are checked in
+# `reported_span`).
+_NUMBER = r"[0-9](?<![\w.,:/$£€#-][0-9])[0-9]{0,4}[A-Za-z]?(?:[-–/][0-9]{1,5}[A-Za-z]?)?"
 # A street-name word: capitalised (or in capitals, `O'Connell`, `Saint-Denis`), an ordinal
 # (`5th`), or an initial (`J.`).
 _NAME_WORD = (
@@ -66,7 +70,7 @@ _STREET = (
     f"(?:[ ]+(?:{_DIRECTIONS})\\.?{_END})?"
     f"(?:,?[ ]+{_UNIT})?"
 )
-_PO_BOX = r"(?<![A-Za-z])(?:P\.[ ]?O\.|PO|P\.O|Post Office)[ ]+(?:Box|BOX)[ ]+[0-9]{1,6}(?![0-9])"
+_PO_BOX = r"P(?:\.[ ]?O\.|O|\.O|ost Office)[ ]+(?:Box|BOX)[ ]+[0-9]{1,6}(?![0-9])"
 # A ZIP code after a US state's postal abbreviation (`Springfield, IL 62704-1234`: the ZIP
 # code; the state alone singles out nobody). Led by the digits, so `re` scans for a digit,
 # not for every capital letter.
@@ -74,7 +78,7 @@ _STATES = (
     "AL|AK|AZ|AR|CA|CO|CT|DE|DC|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH"
     "|NJ|NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY|PR|GU|VI|AS|MP"
 )
-_STATE_ZIP = f"(?<=(?<![A-Za-z])(?:{_STATES})[ ])[0-9]{{5}}(?:-[0-9]{{4}})?(?![0-9])"
+_STATE_ZIP = f"[0-9]{{5}}(?<=(?<![A-Za-z])(?:{_STATES})[ ][0-9]{{5}})(?:-[0-9]{{4}})?(?![0-9])"
 
 # A number after one of these is not a house number: it numbers a chapter, a rule or a page
 # (`Chapter 11 Bankruptcy Court`), or, when it looks like a year, dates something (`In 2019
@@ -94,6 +98,8 @@ _WORD_BEFORE = re.compile(r"([A-Za-z]+)[.,:]?[ ]+$")
 _STREET_PATTERN = "en_street_address_v1"
 _UNIT_PATTERN = "en_address_unit_v1"
 _BOX_PATTERN = "en_po_box_v1"
+_WORD_LED = frozenset({_UNIT_PATTERN, _BOX_PATTERN})
+_ASCII_LETTERS = frozenset(string.ascii_letters)
 
 
 def numbered_otherwise(text: str, number_start: int, number: str) -> bool:
@@ -141,7 +147,7 @@ class EnglishStreetAddressRecognizer(IdentifierRecognizer):
         CandidatePattern(_STREET_PATTERN, _STREET, STREET_SCORE),
         CandidatePattern(_BOX_PATTERN, _PO_BOX, BOX_SCORE),
         CandidatePattern("us_state_zip_v1", _STATE_ZIP, STATE_ZIP_SCORE),
-        CandidatePattern(_UNIT_PATTERN, f"(?<![A-Za-z]){_UNIT}", UNIT_SCORE),
+        CandidatePattern(_UNIT_PATTERN, _UNIT, UNIT_SCORE),
     )
     CONTEXT = ()
     MIN_DIGIT_RUN = 1
@@ -159,8 +165,12 @@ class EnglishStreetAddressRecognizer(IdentifierRecognizer):
     def reported_span(
         self, text: str, match: re.Match[str], pattern: CandidatePattern
     ) -> tuple[int, int, float] | None:
-        """The match, unless the word before a street line's number numbers something else."""
-        if pattern.name == _STREET_PATTERN:
+        """The match, unless a unit or PO box continues a word (`xApt 4`), or the word before
+        a street line's number numbers something else."""
+        if pattern.name in _WORD_LED and match.start() > 0:
+            if text[match.start() - 1] in _ASCII_LETTERS:
+                return None
+        elif pattern.name == _STREET_PATTERN:
             number = _HOUSE_NUMBER.match(match.group())
             if number is not None and numbered_otherwise(text, match.start(), number.group()):
                 return None
