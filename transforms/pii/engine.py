@@ -909,6 +909,7 @@ class Detector:
         text = view.text
         threshold = self.settings.score_threshold
         kept = [s for s in spans if s[3] >= threshold and s[1] > s[0]]
+        inside = None
         if self._allow and kept:
             allowed = _occurrences(text, self._allow)
             if allowed:
@@ -924,6 +925,9 @@ class Detector:
             for start, end in _occurrences(text, values):
                 kept.append((start, end, entity_type, 1.0, "deny_list"))
         chosen = _resolve_overlaps(kept, text)
+        if inside is not None:
+            # what is left of a span that crossed another type may lie inside an allowed value
+            chosen = [s for s in chosen if s[4] == "deny_list" or not inside(s[0], s[1])]
         if view.is_identity:
             return [Finding(a, b, t, round(score, 4), name) for a, b, t, score, name in chosen]
         findings = []
@@ -1291,7 +1295,8 @@ def _resolve_overlaps(
     """Greedy: highest score first, then longest, then leftmost; drop what overlaps a kept span.
     Then each dropped span that overlaps only kept spans of its own type widens them to cover
     it, and what a dropped span of another type covers beyond the kept spans stays a span of
-    its own: a name read as `Dana Reyes Apt` beside an address's `Apt. 4` leaves `Dana Reyes`.
+    its own (joined to a kept span of its type next to it): a name read as `Dana Reyes Apt`
+    beside an address's `Apt. 4` leaves `Dana Reyes`.
 
     Identical spans found twice (overlapping chunks, two recognizers) collapse to one. Deny
     list entries outrank everything, and pattern recognizers (formats, checksums) outrank
@@ -1336,10 +1341,36 @@ def _resolve_overlaps(
     for span in crossing:
         first, last = _overlapped(starts, chosen, span[0], span[1])
         for piece_start, piece_end in reversed(_uncovered(text, span, chosen[first:last])):
-            at = bisect.bisect_left(starts, piece_start)
-            starts.insert(at, piece_start)
-            chosen.insert(at, (piece_start, piece_end, span[2], span[3], span[4]))
+            _place_piece(starts, chosen, text, (piece_start, piece_end, *span[2:]))
     return chosen
+
+
+def _place_piece(
+    starts: list[int],
+    chosen: list[tuple[int, int, str, float, str]],
+    text: str,
+    piece: tuple[int, int, str, float, str],
+) -> None:
+    """Inserts `piece` (in a gap between kept spans), joined to a kept neighbour of its own
+    type when only spaces or punctuation lie between them: `Dana` kept and `Reyes` left over
+    are one name, with one pseudonym."""
+    at = bisect.bisect_left(starts, piece[0])
+    start, end = piece[0], piece[1]
+    first, last = at, at
+    if at > 0 and _joins(text, chosen[at - 1], piece):
+        first, start = at - 1, chosen[at - 1][0]
+    if at < len(chosen) and _joins(text, piece, chosen[at]):
+        last, end = at + 1, chosen[at][1]
+    best = max([piece, *chosen[first:last]], key=lambda s: s[3])
+    chosen[first:last] = [(start, end, piece[2], best[3], best[4])]
+    starts[first:last] = [start]
+
+
+def _joins(
+    text: str, left: tuple[int, int, str, float, str], right: tuple[int, int, str, float, str]
+) -> bool:
+    """Same type, and no letter or digit between them."""
+    return left[2] == right[2] and not any(c.isalnum() for c in text[left[1] : right[0]])
 
 
 def _uncovered(

@@ -395,11 +395,36 @@ def test_overlap_resolution_keeps_the_greedy_choice_widened_by_its_own_type(
                 runs.append([i])
         for run in runs:
             letters = [i for i in run if text[i].isalnum()]
-            if letters:
-                expected.append((letters[0], letters[-1] + 1, *span[2:]))
+            if not letters:
+                continue
+            piece = (letters[0], letters[-1] + 1, *span[2:])
+            # joined to its neighbours, when of its type with nothing but punctuation between
+            before = [c for c in expected if c[1] <= piece[0]]
+            after = [c for c in expected if c[0] >= piece[1]]
+            neighbours = [max(before, default=None), min(after, default=None)]
+            joined = [
+                c
+                for c in neighbours
+                if c is not None
+                and c[2] == piece[2]
+                and not any(ch.isalnum() for ch in text[min(c[1], piece[1]) : max(c[0], piece[0])])
+            ]
+            for c in joined:
+                expected.remove(c)
+            best = max([piece, *joined], key=lambda c: c[3])
+            parts = [piece, *joined]
+            expected.append(
+                (min(p[0] for p in parts), max(p[1] for p in parts), piece[2], best[3], best[4])
+            )
     expected.sort(key=lambda s: (s[0], s[1]))
     got = _resolve_overlaps(spans, text)
     assert got == (expected if len(spans) > 1 else spans)
+    # and what resolution must guarantee, whatever the algorithm: sorted, disjoint, non-empty,
+    # and every letter or digit some span covered is still covered
+    assert all(a[1] <= b[0] for a, b in itertools.pairwise(got))
+    assert all(s[0] < s[1] for s in got)
+    covered = {i for s in got for i in range(s[0], s[1])}
+    assert all(i in covered for s in spans for i in range(s[0], s[1]) if text[i].isalnum())
 
 
 def test_two_readings_of_one_name_leave_none_of_it_in_clear() -> None:
@@ -420,11 +445,22 @@ def test_two_readings_of_one_name_leave_none_of_it_in_clear() -> None:
     first = (0, 5, "PERSON", 0.9, "SpacyRecognizer")
     middle = (3, 9, "PERSON", 0.85, "CnPersonNameRecognizer")
     got = _resolve_overlaps([first, middle, place], text)
-    assert got == [first, (5, 7, "PERSON", 0.85, "CnPersonNameRecognizer"), place]
+    # what is left of `middle` (`lu`) touches `first`, of its type: one name
+    assert got == [(0, 7, "PERSON", 0.9, "SpacyRecognizer"), place]
+
+
+def test_what_is_left_of_a_crossing_span_respects_the_allow_list() -> None:
+    detector = Detector(
+        DetectionSettings(
+            profile="fast", allow_list=["Harlow Road"], deny_list={"PERSON": ["Room 12"]}
+        )
+    )
+    text = "Room 12 Harlow Road"
+    assert found(text, detector.detect(text)) == {("Room 12", "PERSON")}
 
 
 def test_a_name_that_runs_into_an_address_unit_keeps_the_name(thorough: Detector) -> None:
-    text = "Ship to Mx Dana Reyes Apt. 4 today"
+    text = "Ship to Mx Dana Reyes Apt. 4, Springfield"
     result = found(text, thorough.detect(text))
     assert ("Apt. 4", "LOCATION") in result
     assert any(value.startswith("Dana Reyes") and kind == "PERSON" for value, kind in result)

@@ -56,7 +56,7 @@ _NOT_NAME_WORDS = frozenset(
      "secretary", "mayor", "director", "manager", "doctor", "professor", "officer",
      "mister", "pepper", "martens",
      # an address's unit after the name (`Ms Dana Reyes Apt. 4`): the address rule's
-     "apt", "apartment", "suite", "ste", "unit", "flat", "room", "rm"}
+     "apt", "apartment", "suite", "unit", "flat", "room"}
 )  # fmt: skip
 
 

@@ -36,7 +36,12 @@ _ABBREVIATED_DESIGNATORS = _cased(
     ("St", "Ave", "Av", "Rd", "Blvd", "Ln", "Dr", "Ct", "Pl", "Sq", "Ter", "Pkwy", "Hwy",
      "Cir", "Trl", "Cres", "Plz", "Gdns", "Expy", "Fwy", "Hts", "Rte")
 )  # fmt: skip
-_DIRECTIONS = "North|South|East|West|NORTH|SOUTH|EAST|WEST|N|S|E|W|NE|NW|SE|SW"
+# Directions: whole words, or letters that may take dots (`NW`, `N.E.`); a whole word takes
+# no dot (`12 Oak Street North.` ends the sentence).
+_DIRECTIONS = (
+    r"(?:North|South|East|West|NORTH|SOUTH|EAST|WEST)(?![A-Za-z])"
+    r"|(?:[NS]\.?[EW]|[NSEW])(?![A-Za-z])\.?"
+)
 # Latin letters as in en_cue_name: ASCII, Latin-1 and Latin Extended (Königs, Łąkowa).
 _LATIN = "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f"
 # Capitals: ASCII and Latin-1; Latin Extended mixes cases in one range and is let in whole.
@@ -45,30 +50,38 @@ _UPPER = "A-Z\u00c0-\u00d6\u00d8-\u00de\u0100-\u024f"
 # Every pattern here starts with a digit or a letter, not with an assertion: `re` then skips
 # ahead to the next one in C (the assertions follow the first character, or are checked in
 # `reported_span`).
-_NUMBER = r"[0-9](?<![\w.,:/$£€#-][0-9])[0-9]{0,4}[A-Za-z]?(?:[-–/][0-9]{1,5}[A-Za-z]?)?"
+# Before it no ASCII letter, digit, currency or number sign, and no `.,:/-` after a digit
+# (a decimal, time or range); a CJK character or a label's colon may come right before it
+# (`地址：12 Harlow Road`, `Address:12 Elm Street`).
+_NUMBER = (
+    r"[0-9](?<![A-Za-z0-9_$£€#][0-9])(?<![0-9][.,:/-][0-9])[0-9]{0,4}[A-Za-z]?"
+    r"(?:[-–/][0-9]{1,5}[A-Za-z]?)?"
+)
 # A street-name word: capitalised (or in capitals, `O'Connell`, `Saint-Denis`), an ordinal
-# (`5th`), or an initial (`J.`).
+# (`5th`), an initial (`J.`), or a dotted Saint, Mount, Fort, Junior (`St. Mary's`).
 _NAME_WORD = (
-    f"(?:[{_UPPER}][{_LATIN}]*(?:['’-][{_LATIN}]+)*"
+    r"(?:(?:St|Mt|Ft|Jr|Sr)\."
+    f"|[{_UPPER}][{_LATIN}]*(?:['’-][{_LATIN}]+)*"
     r"|[0-9]{1,3}(?:st|nd|rd|th|ST|ND|RD|TH)"
     f"|[{_UPPER}]\\.)"
 )
 _END = f"(?![{_LATIN}0-9])"
 _HOUSE_NUMBER = re.compile("[0-9]+")
 # Secondary unit designators (USPS Publication 28, Appendix C2), and `Flat`.
-_UNIT_NAMES = ("Apartment", "Apt", "Suite", "Ste", "Unit", "Flat", "Room", "Rm")
+_UNIT_NAMES = ("Apartment", "Apt", "Suite", "Ste", "Unit", "Flat", "Room")
 _UNIT_WORDS = _cased(_UNIT_NAMES)
 # A text holding a unit word holds one of these (`Ap`: Apt and Apartment); a substring test
 # is far cheaper than a regex scan.
 _UNIT_KEYS = tuple(
-    v for w in ("Ap", "Suite", "Ste", "Unit", "Flat", "Room", "Rm") for v in (w, w.upper())
+    v for w in ("Ap", "Suite", "Ste", "Unit", "Flat", "Room") for v in (w, w.upper())
 )
 _UNIT = f"(?:{_UNIT_WORDS})\\.?[ ]?#?[ ]?[0-9]{{1,5}}[A-Za-z]?{_END}"
 _STREET = (
-    f"{_NUMBER}[ ]+(?:(?:{_DIRECTIONS})\\.?[ ]+)?(?:{_NAME_WORD}[ ]+){{1,3}}"
+    f"{_NUMBER}[ ]+(?:(?:{_DIRECTIONS})[ ]+)?(?P<words>(?:{_NAME_WORD}[ ]+){{1,4}})"
     f"(?:{_DESIGNATORS}|(?:{_ABBREVIATED_DESIGNATORS})\\.?){_END}"
-    f"(?:[ ]+(?:{_DIRECTIONS})\\.?{_END})?"
-    f"(?:,?[ ]+{_UNIT})?"
+    f"(?:[ ]+(?:{_DIRECTIONS}))?"
+    # a unit after a comma, spaces or a line break (a multi-line address)
+    f"(?:(?:,[ ]*\\n?[ ]*|[ ]*\\n[ ]*|[ ]+){_UNIT})?"
 )
 _PO_BOX = r"P(?:\.[ ]?O\.|O|\.O|ost Office)[ ]+(?:Box|BOX)[ ]+[0-9]{1,6}(?![0-9])"
 # A ZIP code after a US state's postal abbreviation (`Springfield, IL 62704-1234`: the ZIP
@@ -81,25 +94,48 @@ _STATES = (
 _STATE_ZIP = f"[0-9]{{5}}(?<=(?<![A-Za-z])(?:{_STATES})[ ][0-9]{{5}})(?:-[0-9]{{4}})?(?![0-9])"
 
 # A number after one of these is not a house number: it numbers a chapter, a rule or a page
-# (`Chapter 11 Bankruptcy Court`), or, when it looks like a year, dates something (`In 2019
-# Apple Park opened`).
+# (`Chapter 11 Bankruptcy Court`), counts something (`the 9 Supreme Court justices`, `about
+# 100 Wall Street firms`) or is a day (`On May 5 Park Avenue was closed`); or, when it looks
+# like a year, dates something (`In 2019 Apple Park opened`). Not `No.`: `No. 10 Downing
+# Street` is an address.
 _NUMBERING_WORDS = frozenset(
     {"chapter", "section", "sec", "article", "art", "part", "rule", "title", "volume", "vol",
-     "page", "p", "pp", "no", "number", "figure", "fig", "table", "step", "level", "grade",
-     "week", "day", "version", "episode", "season", "round", "top", "paragraph", "clause",
-     "item", "line", "exhibit", "schedule", "appendix", "annex", "form", "psalm", "verse"}
+     "page", "p", "pp", "figure", "fig", "table", "step", "level", "grade", "week", "day",
+     "version", "episode", "season", "round", "top", "paragraph", "clause", "item", "line",
+     "exhibit", "schedule", "appendix", "annex", "form", "psalm", "verse",
+     "the", "a", "an", "our", "their", "his", "her", "its", "my", "your", "these", "those",
+     "all", "some", "every", "each", "only", "just", "about", "around", "approximately",
+     "roughly", "nearly", "almost", "over", "under", "than", "among", "first", "last", "next",
+     "best", "january", "february", "march", "april", "may", "june", "july", "august",
+     "september", "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul",
+     "aug", "sep", "sept", "oct", "nov", "dec"}
 )  # fmt: skip
 _YEAR_WORDS = frozenset(
     {"in", "since", "by", "from", "until", "till", "after", "before", "during", "circa",
      "year", "early", "late", "mid", "spring", "summer", "autumn", "fall", "winter"}
+)  # fmt: skip
+# A first street-name word that makes the number a quantity (`3 Mile Loop`, `10 Best Hiking
+# Trail Tips`, `the 12 Week Path`).
+_QUANTITY_WORDS = frozenset(
+    {"mile", "miles", "km", "kilometre", "kilometer", "meter", "metre", "foot", "feet", "inch",
+     "yard", "minute", "hour", "day", "week", "month", "year", "best", "top", "star", "step",
+     "ways", "things", "tips", "reasons", "times", "percent", "per", "points", "people",
+     "million", "billion", "thousand", "hundred"}
 )  # fmt: skip
 _YEAR = re.compile("(?:19|20)[0-9]{2}")
 _WORD_BEFORE = re.compile(r"([A-Za-z]+)[.,:]?[ ]+$")
 _STREET_PATTERN = "en_street_address_v1"
 _UNIT_PATTERN = "en_address_unit_v1"
 _BOX_PATTERN = "en_po_box_v1"
+_ZIP_PATTERN = "us_state_zip_v1"
 _WORD_LED = frozenset({_UNIT_PATTERN, _BOX_PATTERN})
 _ASCII_LETTERS = frozenset(string.ascii_letters)
+# State codes that are also English words or common abbreviations (`Order ID 48213`, `AS
+# 15169`): their ZIP is reported only after a comma (`Boise, ID 83702`).
+_AMBIGUOUS_STATES = frozenset({"ID", "AS", "IN", "OR", "ME", "OK", "HI", "DE", "PA", "MD"})
+# What sits next to a unit that stands alone in an address (`Apt. 460, Albany`, a line of its
+# own): not `Unit 3 covers algebra` or `Cello Suite 3.`
+_ADDRESS_SEPARATORS = ",;\n"
 
 
 def numbered_otherwise(text: str, number_start: int, number: str) -> bool:
@@ -109,6 +145,15 @@ def numbered_otherwise(text: str, number_start: int, number: str) -> bool:
         return False
     word = before.group(1).lower()
     return word in _NUMBERING_WORDS or (word in _YEAR_WORDS and _YEAR.fullmatch(number) is not None)
+
+
+def _lone_unit_in_address(text: str, start: int, end: int) -> bool:
+    """A separator right after the unit, or right before it (spaces aside)."""
+    after = text[end : end + 1]
+    before = text[:start].rstrip(" ")[-1:]
+    return bool(after and after in _ADDRESS_SEPARATORS) or bool(
+        before and before in _ADDRESS_SEPARATORS
+    )
 
 
 class EnglishStreetAddressRecognizer(IdentifierRecognizer):
@@ -146,7 +191,7 @@ class EnglishStreetAddressRecognizer(IdentifierRecognizer):
     PATTERNS = (
         CandidatePattern(_STREET_PATTERN, _STREET, STREET_SCORE),
         CandidatePattern(_BOX_PATTERN, _PO_BOX, BOX_SCORE),
-        CandidatePattern("us_state_zip_v1", _STATE_ZIP, STATE_ZIP_SCORE),
+        CandidatePattern(_ZIP_PATTERN, _STATE_ZIP, STATE_ZIP_SCORE),
         CandidatePattern(_UNIT_PATTERN, _UNIT, UNIT_SCORE),
     )
     CONTEXT = ()
@@ -165,16 +210,28 @@ class EnglishStreetAddressRecognizer(IdentifierRecognizer):
     def reported_span(
         self, text: str, match: re.Match[str], pattern: CandidatePattern
     ) -> tuple[int, int, float] | None:
-        """The match, unless a unit or PO box continues a word (`xApt 4`), or the word before
-        a street line's number numbers something else."""
-        if pattern.name in _WORD_LED and match.start() > 0:
-            if text[match.start() - 1] in _ASCII_LETTERS:
+        """The match, unless: a unit or PO box continues a word (`xApt 4`); a unit stands
+        alone outside an address; the word before a street line's number, or its first name
+        word, makes the number something else; an ambiguous state code has no comma before."""
+        start, end = match.start(), match.end()
+        name = pattern.name
+        if name in _WORD_LED:
+            if start > 0 and text[start - 1] in _ASCII_LETTERS:
                 return None
-        elif pattern.name == _STREET_PATTERN:
+            if name == _UNIT_PATTERN and not _lone_unit_in_address(text, start, end):
+                return None
+        elif name == _STREET_PATTERN:
             number = _HOUSE_NUMBER.match(match.group())
-            if number is not None and numbered_otherwise(text, match.start(), number.group()):
+            if number is not None and numbered_otherwise(text, start, number.group()):
                 return None
-        return match.start(), match.end(), pattern.score
+            first = match.group("words").split(" ", 1)[0].rstrip(".").lower()
+            if first in _QUANTITY_WORDS:
+                return None
+        elif name == _ZIP_PATTERN:
+            state = text[start - 3 : start - 1]
+            if state in _AMBIGUOUS_STATES and not text[: start - 3].rstrip(" ").endswith(","):
+                return None
+        return start, end, pattern.score
 
 
 RECOGNIZER = EnglishStreetAddressRecognizer
