@@ -12,6 +12,7 @@ STREET_SCORE = 0.6
 BOX_SCORE = 0.6
 STATE_ZIP_SCORE = 0.55
 UNIT_SCORE = 0.45
+POSTCODE_SCORE = 0.55
 
 
 def _cased(words: tuple[str, ...]) -> str:
@@ -92,6 +93,27 @@ _STATES = (
     "|NJ|NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY|PR|GU|VI|AS|MP"
 )
 _STATE_ZIP = f"[0-9]{{5}}(?<=(?<![A-Za-z])(?:{_STATES})[ ][0-9]{{5}})(?:-[0-9]{{4}})?(?![0-9])"
+# A UK postcode (outward code, a space, inward code: `SW1A 1AA`, `M1 1AA`; the format of
+# BS 7666) and a Canadian postal code (`M5H 2N2`; Canada Post leaves out D, F, I, O, Q, U),
+# in capitals and with their space, as they are written in an address. A postcode covers a
+# street or a few houses: a quasi-identifier, like a ZIP+4.
+# Both are matched from their inward code's digit, the outward code checked by lookbehinds
+# (one per width) and added to the span in `reported_span`: a regex led by a capital letter
+# would be tried at every capital of the text.
+_NO_ALNUM_BEFORE = "(?<![A-Za-z0-9])"
+_UK_POSTCODE = (
+    f"[0-9](?:(?<={_NO_ALNUM_BEFORE}[A-Z][0-9] [0-9])"
+    f"|(?<={_NO_ALNUM_BEFORE}(?:[A-Z][0-9][A-Z0-9]|[A-Z]{{2}}[0-9]|GIR) [0-9])"
+    f"|(?<={_NO_ALNUM_BEFORE}[A-Z]{{2}}[0-9][A-Z0-9] [0-9]))"
+    "[ABD-HJLNP-UW-Z]{2}(?![A-Za-z0-9])"
+)
+_CA_POSTAL_CODE = (
+    f"[0-9](?<={_NO_ALNUM_BEFORE}[ABCEGHJ-NPRSTVXY][0-9][ABCEGHJ-NPRSTV-Z] [0-9])"
+    "[ABCEGHJ-NPRSTV-Z][0-9](?![A-Za-z0-9])"
+)
+# Where either can be: a digit, then two capitals or a capital and a digit (one cheap scan
+# before the capital-led patterns run).
+_POSTCODE_INWARD = re.compile("[0-9](?:[A-Z]{2}|[A-Z][0-9])")
 
 # A number after one of these is not a house number: it numbers a chapter, a rule or a page
 # (`Chapter 11 Bankruptcy Court`), counts something (`the 9 Supreme Court justices`, `about
@@ -128,6 +150,9 @@ _STREET_PATTERN = "en_street_address_v1"
 _UNIT_PATTERN = "en_address_unit_v1"
 _BOX_PATTERN = "en_po_box_v1"
 _ZIP_PATTERN = "us_state_zip_v1"
+_UK_PATTERN = "uk_postcode_v1"
+_CA_PATTERN = "ca_postal_code_v1"
+_POSTCODES = frozenset({_UK_PATTERN, _CA_PATTERN})
 _WORD_LED = frozenset({_UNIT_PATTERN, _BOX_PATTERN})
 _ASCII_LETTERS = frozenset(string.ascii_letters)
 # State codes that are also English words or common abbreviations (`Order ID 48213`, `AS
@@ -171,15 +196,16 @@ class EnglishStreetAddressRecognizer(IdentifierRecognizer):
     ...) or a British one (Close, Crescent, Mews, Terrace ...), capitalised or in capitals,
     optionally followed by a direction and a unit (capitalised or in capitals); or a unit
     alone (`Apt. 460`, `Suite 318`, `Flat 2`), a PO box, or a ZIP code after a US state
-    abbreviation.
+    abbreviation; a UK postcode or Canadian postal code (in capitals, with its space).
 
     **Matches**: `221B Baker Street` (221B Baker Street); `1600 Pennsylvania Ave NW, Suite 200`
     (all of it); `12 St Omers Road`; `350 W. 5th Ave`; `Apt. 460`; `P.O. Box 318`;
-    `Springfield, IL 62704` (62704).
+    `Springfield, IL 62704` (62704); `London SW1A 1AA`; `Toronto, ON M5H 2N2`.
 
     **Does not match**: `I walked 3 blocks down the street` (lower case), `$5 Main Street
     special` (a price), `at 10:30 Park Lane` (a time), `2 dogs on the way`, `Suite` or
-    `Apt` without a number, `CA 9410` (four digits), `Chapter 11 Bankruptcy Court` and `In
+    `Apt` without a number, `CA 9410` (four digits), `SW1A1AA` and `sw1a 1aa` (no space, lower
+    case), `Chapter 11 Bankruptcy Court` and `In
     2019 Apple Park opened` (the word before says what the number is).
 
     **Reference**: USPS Publication 28 (street suffix abbreviations, secondary unit
@@ -193,26 +219,31 @@ class EnglishStreetAddressRecognizer(IdentifierRecognizer):
         CandidatePattern(_BOX_PATTERN, _PO_BOX, BOX_SCORE),
         CandidatePattern(_ZIP_PATTERN, _STATE_ZIP, STATE_ZIP_SCORE),
         CandidatePattern(_UNIT_PATTERN, _UNIT, UNIT_SCORE),
+        CandidatePattern(_UK_PATTERN, _UK_POSTCODE, POSTCODE_SCORE),
+        CandidatePattern(_CA_PATTERN, _CA_POSTAL_CODE, POSTCODE_SCORE),
     )
     CONTEXT = ()
     MIN_DIGIT_RUN = 1
 
     def patterns_for(self, text: str) -> Sequence[tuple[CandidatePattern, re.Pattern[str]]]:
-        """The digit-led patterns always; the unit and PO box ones only where their word is
-        (they start with capitals, which are everywhere in prose)."""
+        """The digit-led patterns always; the unit, PO box and postcode ones only where their
+        word or inward code is (they start with capitals, which are everywhere in prose)."""
+        postcodes = _POSTCODE_INWARD.search(text) is not None
         return [
             (pattern, regex)
             for pattern, regex in self._compiled
             if (pattern.name != _UNIT_PATTERN or any(key in text for key in _UNIT_KEYS))
             and (pattern.name != _BOX_PATTERN or "Box" in text or "BOX" in text)
+            and (pattern.name not in _POSTCODES or postcodes)
         ]
 
     def reported_span(
         self, text: str, match: re.Match[str], pattern: CandidatePattern
     ) -> tuple[int, int, float] | None:
-        """The match, unless: a unit or PO box continues a word (`xApt 4`); a unit stands
-        alone outside an address; the word before a street line's number, or its first name
-        word, makes the number something else; an ambiguous state code has no comma before."""
+        """The match (a postcode with its outward code), unless: a unit or PO box continues a
+        word (`xApt 4`); a unit stands alone outside an address; the word before a street
+        line's number, or its first name word, makes the number something else; an ambiguous
+        state code has no comma before."""
         start, end = match.start(), match.end()
         name = pattern.name
         if name in _WORD_LED:
@@ -227,6 +258,10 @@ class EnglishStreetAddressRecognizer(IdentifierRecognizer):
             first = match.group("words").split(" ", 1)[0].rstrip(".").lower()
             if first in _QUANTITY_WORDS:
                 return None
+        elif name in _POSTCODES:
+            start = text.rindex(" ", 0, start)
+            while start > 0 and text[start - 1].isalnum():
+                start -= 1
         elif name == _ZIP_PATTERN:
             state = text[start - 3 : start - 1]
             if state in _AMBIGUOUS_STATES and not text[: start - 3].rstrip(" ").endswith(","):
