@@ -26,6 +26,11 @@ from typing import Any, ClassVar, TypeVar
 
 from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
 
+# Latin letters, as a character-class body: ASCII, Latin-1, Latin Extended and Latin Extended
+# Additional (José, Sigurðardóttir, Łąkowa, Nguyễn), never an ideograph. For the English
+# recognizers' words (names, street names) in text that may mix scripts.
+LATIN_LETTERS = "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff"
+
 # Characters people put between digit groups; stripped before validation.
 _SEPARATORS = str.maketrans("", "", " -()·・.+")
 _DIGIT_RUN = re.compile("[0-9]+")

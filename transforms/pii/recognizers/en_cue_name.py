@@ -6,15 +6,19 @@ import re
 from collections.abc import Sequence
 
 from tdg.transforms.pii.data_files import english_given_names
-from tdg.transforms.pii.recognizers.base import CandidatePattern, IdentifierRecognizer
+from tdg.transforms.pii.recognizers.base import (
+    LATIN_LETTERS,
+    CandidatePattern,
+    IdentifierRecognizer,
+)
 
 TITLE_SCORE = 0.7
 INTRODUCTION_SCORE = 0.65
 FORM_FIELD_SCORE = 0.6
 
-# Latin letters: ASCII, Latin-1 and Latin Extended (José, Sigurðardóttir, Živković), never an
-# ideograph (`Mr. Wang北京市...` ends at `Wang`: the address after it is the address rules').
-_LATIN = "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff"
+# Latin letters, never an ideograph (`Mr. Wang北京市...` ends at `Wang`: the address after it
+# is the address rules').
+_LATIN = LATIN_LETTERS
 # A name word: Latin letters, inner apostrophes or hyphens (O'Brien, Jean-Luc); or an initial
 # (`J.`, `Ž.`). Up to three after the cue.
 _WORD = f"(?:[{_LATIN}]\\.|[{_LATIN}](?:[{_LATIN}]|['’-](?=[{_LATIN}]))*)(?![{_LATIN}])"

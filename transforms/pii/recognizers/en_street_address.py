@@ -6,7 +6,11 @@ import re
 import string
 from collections.abc import Sequence
 
-from tdg.transforms.pii.recognizers.base import CandidatePattern, IdentifierRecognizer
+from tdg.transforms.pii.recognizers.base import (
+    LATIN_LETTERS,
+    CandidatePattern,
+    IdentifierRecognizer,
+)
 
 STREET_SCORE = 0.6
 BOX_SCORE = 0.6
@@ -43,10 +47,10 @@ _DIRECTIONS = (
     r"(?:North|South|East|West|NORTH|SOUTH|EAST|WEST)(?![A-Za-z])"
     r"|(?:[NS]\.?[EW]|[NSEW])(?![A-Za-z])\.?"
 )
-# Latin letters as in en_cue_name: ASCII, Latin-1 and Latin Extended (Königs, Łąkowa).
-_LATIN = "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f"
-# Capitals: ASCII and Latin-1; Latin Extended mixes cases in one range and is let in whole.
-_UPPER = "A-Z\u00c0-\u00d6\u00d8-\u00de\u0100-\u024f"
+_LATIN = LATIN_LETTERS
+# Capitals: ASCII and Latin-1; Latin Extended (Łąkowa) mixes cases in its ranges and is let in
+# whole.
+_UPPER = "A-Z\u00c0-\u00d6\u00d8-\u00de\u0100-\u024f\u1e00-\u1eff"
 # A house number (`12`, `221B`, `10-12`), not part of a price, time, decimal or longer code.
 # Every pattern here starts with a digit or a letter, not with an assertion: `re` then skips
 # ahead to the next one in C (the assertions follow the first character, or are checked in
@@ -71,11 +75,9 @@ _HOUSE_NUMBER = re.compile("[0-9]+")
 # Secondary unit designators (USPS Publication 28, Appendix C2), and `Flat`.
 _UNIT_NAMES = ("Apartment", "Apt", "Suite", "Ste", "Unit", "Flat", "Room")
 _UNIT_WORDS = _cased(_UNIT_NAMES)
-# A text holding a unit word holds one of these (`Ap`: Apt and Apartment); a substring test
-# is far cheaper than a regex scan.
-_UNIT_KEYS = tuple(
-    v for w in ("Ap", "Suite", "Ste", "Unit", "Flat", "Room") for v in (w, w.upper())
-)
+# Each unit word as the patterns spell it: a text holding none skips the unit pattern (a
+# substring test is far cheaper than a regex scan).
+_UNIT_KEYS = tuple(v for w in _UNIT_NAMES for v in (w, w.upper()))
 _UNIT = f"(?:{_UNIT_WORDS})\\.?[ ]?#?[ ]?[0-9]{{1,5}}[A-Za-z]?{_END}"
 _STREET = (
     f"{_NUMBER}[ ]+(?:(?:{_DIRECTIONS})[ ]+)?(?P<words>(?:{_NAME_WORD}[ ]+){{1,4}})"
@@ -174,11 +176,12 @@ def numbered_otherwise(text: str, number_start: int, number: str) -> bool:
 
 def _lone_unit_in_address(text: str, start: int, end: int) -> bool:
     """A separator right after the unit, or right before it (spaces aside)."""
-    after = text[end : end + 1]
-    before = text[:start].rstrip(" ")[-1:]
-    return bool(after and after in _ADDRESS_SEPARATORS) or bool(
-        before and before in _ADDRESS_SEPARATORS
-    )
+    if end < len(text) and text[end] in _ADDRESS_SEPARATORS:
+        return True
+    before = start - 1
+    while before >= 0 and text[before] == " ":
+        before -= 1
+    return before >= 0 and text[before] in _ADDRESS_SEPARATORS
 
 
 class EnglishStreetAddressRecognizer(IdentifierRecognizer):
@@ -190,23 +193,26 @@ class EnglishStreetAddressRecognizer(IdentifierRecognizer):
     the house number left in clear. Reported as LOCATION, like the NER's places, so the two
     readings of one address merge into one span.
 
-    **Format**: a number (`12`, `221B`, `10-12`), an optional direction (`N`, `West`), one to
-    three capitalised words, ordinals or initials, and a designator from USPS Publication 28
-    (Street, St, Avenue, Ave, Road, Rd, Boulevard, Lane, Drive, Court, Place, Way, Highway
-    ...) or a British one (Close, Crescent, Mews, Terrace ...), capitalised or in capitals,
-    optionally followed by a direction and a unit (capitalised or in capitals); or a unit
-    alone (`Apt. 460`, `Suite 318`, `Flat 2`), a PO box, or a ZIP code after a US state
-    abbreviation; a UK postcode or Canadian postal code (in capitals, with its space).
+    **Format**: a number (`12`, `221B`, `10-12`), an optional direction (`N`, `West`, `N.E.`),
+    one to four capitalised words, ordinals, initials or `St.`/`Mt.`, and a designator from
+    USPS Publication 28 (Street, St, Avenue, Ave, Road, Rd, Boulevard, Lane, Drive, Court,
+    Place, Way, Highway ...) or a British one (Close, Crescent, Mews, Terrace ...),
+    capitalised or in capitals, optionally followed by a direction and a unit; or a unit alone
+    beside a comma or line break (`Apt. 460`, `Suite 318`, `Flat 2`), a PO box, a ZIP code
+    after a US state abbreviation, a UK postcode or a Canadian postal code (in capitals, with
+    its space).
 
-    **Matches**: `221B Baker Street` (221B Baker Street); `1600 Pennsylvania Ave NW, Suite 200`
-    (all of it); `12 St Omers Road`; `350 W. 5th Ave`; `Apt. 460`; `P.O. Box 318`;
-    `Springfield, IL 62704` (62704); `London SW1A 1AA`; `Toronto, ON M5H 2N2`.
+    **Matches**: `221B Baker Street`; `1600 Pennsylvania Ave NW, Suite 200` (all of it); `12
+    St Omers Road`; `350 W. 5th Ave`; `Apt. 460` on a line of its own; `P.O. Box 318`;
+    `Springfield, IL 62704` (62704); `London SW1A 1AA`; `Toronto, ON M5H 2N2`; `地址：12
+    Harlow Road` (12 Harlow Road).
 
     **Does not match**: `I walked 3 blocks down the street` (lower case), `$5 Main Street
     special` (a price), `at 10:30 Park Lane` (a time), `2 dogs on the way`, `Suite` or
     `Apt` without a number, `CA 9410` (four digits), `SW1A1AA` and `sw1a 1aa` (no space, lower
-    case), `Chapter 11 Bankruptcy Court` and `In
-    2019 Apple Park opened` (the word before says what the number is).
+    case), `Chapter 11 Bankruptcy Court`, `In 2019 Apple Park opened`, `the 9 Supreme Court
+    justices` (the word before says what the number is), `Our 3 Mile Loop` (a quantity), `Unit
+    3 covers algebra` (a unit outside an address), `Order ID 48213`.
 
     **Reference**: USPS Publication 28 (street suffix abbreviations, secondary unit
     designators); GB/T 35273-2020 Annex A and GDPR Art. 4(1) (a personal address is personal
