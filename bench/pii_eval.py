@@ -42,8 +42,7 @@ from pathlib import Path
 os.environ.setdefault("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "")
 os.environ.setdefault("TLDEXTRACT_CACHE", "")
 
-# Plain Presidio's `analyze_iterator` batch, as in throughput.py (its fastest here).
-PRESIDIO_BATCH_SIZE = 128
+from presidio_baseline import PresidioBaseline  # imports Presidio lazily, after the settings above
 
 LABEL_FAMILY = {
     # presidio-research synth set
@@ -183,21 +182,11 @@ def tdg_system(
 
 
 def presidio_system(spacy_model: str) -> Callable[[Sequence[str], str], list[Spans]]:
-    from presidio_analyzer import AnalyzerEngine, BatchAnalyzerEngine
-    from presidio_analyzer.nlp_engine import NlpEngineProvider
-
-    provider = NlpEngineProvider(
-        nlp_configuration={
-            "nlp_engine_name": "spacy",
-            "models": [{"lang_code": "en", "model_name": spacy_model}],
-        }
-    )
-    analyzer = AnalyzerEngine(nlp_engine=provider.create_engine())
-    batch = BatchAnalyzerEngine(analyzer_engine=analyzer)
+    batch = PresidioBaseline(spacy_model)
 
     def run(texts: Sequence[str], language: str) -> list[Spans]:
         # Presidio has no Chinese model; Chinese text goes through its English pipeline.
-        results = batch.analyze_iterator(list(texts), language="en", batch_size=PRESIDIO_BATCH_SIZE)
+        results = batch.analyze(texts)
         return [
             [(r.start, r.end, PREDICTION_FAMILY.get(r.entity_type, r.entity_type)) for r in rs]
             for rs in results
