@@ -1,0 +1,41 @@
+"""RunnerScreen: which runners a text passes, in one RE2 pass."""
+
+from __future__ import annotations
+
+import re
+
+from tdg.transforms.pii.runner_screen import RunnerScreen
+
+
+def test_a_runner_passes_a_text_only_where_all_its_conditions_match() -> None:
+    screen = RunnerScreen(
+        [
+            (re.compile("[0-9]{4}"), re.compile("@")),
+            (re.compile("(?<![a-z])x"), None),
+            (None, None),
+        ]
+    )
+    texts = ["1234 a@b", "1234", "ax", "x", ""]
+    assert screen.passing(texts) == [(0, [0]), (1, [2, 3]), (2, [0, 1, 2, 3, 4])]
+    # The lookbehind was dropped for RE2 (`ax` passes): the caller checks that one again.
+    assert screen.exact == [(True, True), (False, True), (True, True)]
+
+
+def test_a_condition_re2_refuses_passes_every_text_and_is_left_to_the_caller() -> None:
+    too_big = re.compile("(?:(?:a{1000}){1000}){1000}")  # over RE2's program size limit
+    screen = RunnerScreen([(too_big, re.compile("b"))])
+    assert screen.passing(["b", "a"]) == [(0, [0])]
+    assert screen.exact == [(False, True)]
+
+
+def test_no_condition_at_all_passes_everything() -> None:
+    screen = RunnerScreen([(None,), ()])
+    assert screen.passing(["a", "b"]) == [(0, [0, 1]), (1, [0, 1])]
+    assert screen.passing([]) == []
+
+
+def test_long_texts_with_many_matches_are_screened_alike() -> None:
+    """The many-match automaton runs to the end of the text, however often it matches."""
+    screen = RunnerScreen([(re.compile("[0-9]{3}"),), (re.compile("zz"),)])
+    long = "123 " * 50_000 + "zz"
+    assert screen.passing([long, "12"]) == [(0, [0]), (1, [0])]
