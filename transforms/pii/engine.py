@@ -193,6 +193,9 @@ class _Runner:
     # Matches wherever one of the recognizer's own regexes does: texts it finds nothing in
     # are not run at all (`RunnerScreen` looks for it and the prefilter in one pass).
     candidates: re.Pattern[str] | None = None
+    # `candidates` without the lookahead on first characters that speeds up `re`: for RE2,
+    # which needs no lead, and whose rewrite of this one can be exact.
+    screened_candidates: re.Pattern[str] | None = None
     # tdg identifier recognizers: `find` (no re-done gates) instead of `analyze`.
     identifier: IdentifierRecognizer | None = None
     # Every score it gives is below the threshold unless a context word lifts it: a text
@@ -320,7 +323,12 @@ class Detector:
             universal.append(self._runner(recognizer, prefilter=pattern, english=english))
         self._universal = [r for r in universal if r.entities]
         # One RE2 pass per text tells which runners can find anything in it.
-        self._screen = RunnerScreen([(r.prefilter, r.candidates) for r in self._universal])
+        self._screen = RunnerScreen(
+            [
+                (r.prefilter, r.screened_candidates or r.candidates if r.candidates else None)
+                for r in self._universal
+            ]
+        )
 
         # Chinese names by a trained model, as spaCy's NER does for English (thorough only).
         # With it, jieba's HMM pass adds no name the model misses, and the lexicon's weakest
@@ -370,6 +378,11 @@ class Detector:
         if identifier is not None and identifier.PREFILTER:
             prefilter = identifier.PREFILTER
         patterns = _direct_patterns(recognizer)
+        own = (
+            patterns
+            if identifier is None
+            else tuple((regex, 0.0) for _, regex in identifier.compiled_patterns)
+        )
         return _Runner(
             recognizer=recognizer,
             entities=self._reportable(recognizer.supported_entities),
@@ -377,11 +390,8 @@ class Detector:
             context=context,
             patterns=patterns,
             union=_union_of(patterns),
-            candidates=_candidates_of(
-                patterns
-                if identifier is None
-                else tuple((regex, 0.0) for _, regex in identifier.compiled_patterns)
-            ),
+            candidates=_candidates_of(own),
+            screened_candidates=_alternation(own),
             identifier=identifier,
             whole_token=name in _WHOLE_TOKEN_ONLY,
             pieces=_pieces_of(name, patterns),
@@ -804,6 +814,22 @@ def _first_character_led(compiled: Sequence[re.Pattern[str]]) -> str:
     if not all(starts):
         return union
     return f"(?=[{''.join(s for s in starts if s)}])(?:{union})"
+
+
+def _alternation(patterns: tuple[tuple[Any, float], ...] | None) -> re.Pattern[str] | None:
+    """The patterns as one plain alternation (None: no patterns, or not `re` patterns of one
+    set of flags)."""
+    compiled = [p for p, _ in patterns or ()]
+    if not compiled or not all(isinstance(p, re.Pattern) for p in compiled):
+        return None
+    if len(compiled) == 1:
+        return compiled[0]
+    if any(p.flags != compiled[0].flags for p in compiled):
+        return None
+    try:
+        return re.compile("|".join(f"(?:{p.pattern})" for p in compiled), compiled[0].flags)
+    except re.error:  # a global inline flag inside a group
+        return None
 
 
 def _candidates_of(patterns: tuple[tuple[Any, float], ...] | None) -> re.Pattern[str] | None:

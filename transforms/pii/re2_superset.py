@@ -28,7 +28,7 @@ import functools
 import re
 import sys
 from array import array
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from re import _casefix  # type: ignore[attr-defined]
 from re import _constants as sre  # type: ignore[attr-defined]
@@ -57,36 +57,152 @@ def re2_superset(pattern: str, flags: int = 0) -> Rewrite:
     Raises `ValueError` for a construct it has no rewrite for (none of `re`'s own is left).
     """
     parsed = sre_parse.parse(pattern, flags)
-    state = _Rewriter(dotall=bool(parsed.state.flags & re.DOTALL))
-    rewritten = state.sequence(parsed, bool(parsed.state.flags & re.IGNORECASE))
+    every = parsed.state.flags
+    state = _Rewriter(
+        dotall=bool(every & re.DOTALL),
+        multiline=bool(every & re.MULTILINE),
+        # A local `(?m:...)`: where `^` and `$` mean a line's ends is not tracked, so they
+        # are dropped.
+        anchors=_LOCAL_MULTILINE.search(pattern) is None or bool(every & re.MULTILINE),
+        unicode=not every & re.ASCII and _LOCAL_ASCII.search(pattern) is None,
+    )
+    rewritten = state.sequence(parsed, bool(every & re.IGNORECASE), start=True, end=True)
     return Rewrite(rewritten, state.exact)
 
 
+_LOCAL_MULTILINE = re.compile(r"\(\?[a-zA-Z-]*m")
+_LOCAL_ASCII = re.compile(r"\(\?[a-zA-Z-]*a")
+
+
 class _Rewriter:
-    def __init__(self, dotall: bool) -> None:
+    """One rewrite; `exact` turns False at the first thing dropped or widened.
+
+    RE2 has no lookarounds, but at the edges of a pattern they can be carried over exactly
+    for a search: a lookbehind before anything is consumed looks at the characters before
+    the match, which the rewrite then consumes (`(?<![0-9])x` becomes `(?:^|[^0-9])x`), and
+    likewise a lookahead after the last consumed item. One edge assertion each side is
+    carried (two lookbehinds look at the same characters); the rest are dropped.
+    """
+
+    def __init__(
+        self, dotall: bool, multiline: bool, anchors: bool = True, unicode: bool = True
+    ) -> None:
         self.dotall = dotall
+        self.multiline = multiline
+        self.anchors = anchors
+        # Under `re.ASCII`, `\b` and the categories are ASCII: boundaries are dropped, and
+        # classes with a category become any character.
+        self.unicode = unicode
         self.exact = True
 
     def widened(self, pattern: str) -> str:
         self.exact = False
         return pattern
 
-    def sequence(self, items: Iterable[tuple[Any, Any]], ignorecase: bool) -> str:
-        return "".join(self.item(op, arg, ignorecase) for op, arg in items)
+    def sequence(
+        self, items: Iterable[tuple[Any, Any]], ignorecase: bool, start: bool, end: bool
+    ) -> str:
+        items = list(items)
+        consuming = [i for i, (op, _) in enumerate(items) if op not in _ASSERTIONS]
+        first = consuming[0] if consuming else len(items)
+        last = consuming[-1] if consuming else len(items)
+        lead = trail = None
+        if start:
+            lead = next(
+                (
+                    (i, piece)
+                    for i, (op, arg) in enumerate(items[:first])
+                    if (piece := self.leading(op, arg, items[first:], ignorecase)) is not None
+                ),
+                None,
+            )
+        if end and consuming:
+            trail = next(
+                (
+                    (i, piece)
+                    for i, (op, arg) in enumerate(items)
+                    if i > last
+                    and (piece := self.trailing(op, arg, items[: last + 1], ignorecase)) is not None
+                ),
+                None,
+            )
+        out = []
+        for i, (op, arg) in enumerate(items):
+            if lead is not None and i == lead[0]:
+                out.append(lead[1])
+            elif trail is not None and i == trail[0]:
+                out.append(trail[1])
+            elif op in _ASSERTIONS:
+                out.append(self.widened(""))
+            else:
+                out.append(
+                    self.item(
+                        op,
+                        arg,
+                        ignorecase,
+                        start=start and lead is None and i == first,
+                        end=end and trail is None and i == last,
+                    )
+                )
+        return "".join(out)
 
-    def item(self, op: Any, arg: Any, ignorecase: bool) -> str:
+    def leading(
+        self, op: Any, arg: Any, rest: list[tuple[Any, Any]], ignorecase: bool
+    ) -> str | None:
+        """An assertion before anything is consumed, as RE2 that consumes what it looks at."""
+        if op is sre.ASSERT and arg[0] == -1:
+            return self.sequence(arg[1], ignorecase, start=False, end=False)
+        if op is sre.ASSERT_NOT and arg[0] == -1:
+            other = _complement(arg[1], ignorecase)
+            return None if other is None else f"(?:^|{other})"
+        if op is sre.AT:
+            if arg is sre.AT_BEGINNING_STRING:
+                return "^"
+            if arg is sre.AT_BEGINNING and self.anchors:
+                return "(?m:^)" if self.multiline else "^"
+            if arg is sre.AT_BOUNDARY and self.unicode:
+                if _starts_with(rest, _is_word):
+                    return f"(?:^|[{_category(sre.CATEGORY_NOT_WORD)}])"
+                if _starts_with(rest, lambda c: not _is_word(c)):
+                    return f"[{_category(sre.CATEGORY_WORD)}]"
+        return None
+
+    def trailing(
+        self, op: Any, arg: Any, before: list[tuple[Any, Any]], ignorecase: bool
+    ) -> str | None:
+        """An assertion after everything is consumed, as RE2 that consumes what it looks at."""
+        if op is sre.ASSERT and arg[0] == 1:
+            return self.sequence(arg[1], ignorecase, start=False, end=False)
+        if op is sre.ASSERT_NOT and arg[0] == 1:
+            other = _complement(arg[1], ignorecase)
+            return None if other is None else f"(?:$|{other})"
+        if op is sre.AT:
+            if arg is sre.AT_END_STRING:
+                return "$"
+            if arg is sre.AT_END and self.anchors:
+                # `re`'s `$` also matches before a final line break
+                return "(?m:$)" if self.multiline else "(?:\\x{a})?$"
+            if arg is sre.AT_BOUNDARY and self.unicode:
+                if _ends_with(before, _is_word):
+                    return f"(?:$|[{_category(sre.CATEGORY_NOT_WORD)}])"
+                if _ends_with(before, lambda c: not _is_word(c)):
+                    return f"[{_category(sre.CATEGORY_WORD)}]"
+        return None
+
+    def item(self, op: Any, arg: Any, ignorecase: bool, start: bool, end: bool) -> str:
         if op is sre.LITERAL:
-            return self.widened(_class_of(_case_group(arg))) if ignorecase else _escape(arg)
+            if not ignorecase or not _sre.unicode_iscased(arg):
+                return _escape(arg)
+            return self.widened(_class_of(_case_group(arg)))
         if op is sre.NOT_LITERAL:
             return self.widened(_ANY) if ignorecase else f"[^{_escape(arg)}]"
         if op is sre.ANY:
             return _ANY if self.dotall else self.widened(_ANY)
         if op is sre.IN:
             return self.in_class(arg, ignorecase)
-        if op in (sre.AT, sre.ASSERT, sre.ASSERT_NOT):
-            return self.widened("")
         if op is sre.BRANCH:
-            return "(?:" + "|".join(self.sequence(branch, ignorecase) for branch in arg[1]) + ")"
+            branches = (self.sequence(b, ignorecase, start, end) for b in arg[1])
+            return "(?:" + "|".join(branches) + ")"
         if op is sre.SUBPATTERN:
             _group, add_flags, del_flags, body = arg
             if (add_flags | del_flags) & re.DOTALL:
@@ -94,20 +210,21 @@ class _Rewriter:
             inner = (
                 ignorecase or bool(add_flags & re.IGNORECASE)
             ) and not del_flags & re.IGNORECASE
-            return f"(?:{self.sequence(body, inner)})"
+            return f"(?:{self.sequence(body, inner, start, end)})"
         if op is sre.ATOMIC_GROUP:
-            return self.widened(f"(?:{self.sequence(arg, ignorecase)})")
+            return self.widened(f"(?:{self.sequence(arg, ignorecase, False, False)})")
         if op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):
             low, high, body = arg
             if op is sre.POSSESSIVE_REPEAT or (high is not sre.MAXREPEAT and high > _MAX_COUNT):
                 self.exact = False
-            return f"(?:{self.sequence(body, ignorecase)}){_count(low, high)}"
+            return f"(?:{self.sequence(body, ignorecase, False, False)}){_count(low, high)}"
         if op is sre.GROUPREF:
             return self.widened(_ANYTHING)
         if op is sre.GROUPREF_EXISTS:
             _group, yes, no = arg
             self.exact = False
-            return f"(?:{self.sequence(yes, ignorecase)}|{self.sequence(no or (), ignorecase)})"
+            yes_part = self.sequence(yes, ignorecase, False, False)
+            return f"(?:{yes_part}|{self.sequence(no or (), ignorecase, False, False)})"
         raise ValueError(f"no RE2 rewrite for regex operator {op}")
 
     def in_class(self, items: list[tuple[Any, Any]], ignorecase: bool) -> str:
@@ -123,11 +240,12 @@ class _Rewriter:
             elif op is sre.RANGE:
                 parts.append(f"{_escape(arg[0])}-{_escape(arg[1])}")
             elif op is sre.CATEGORY:
+                if not self.unicode:  # ASCII categories, negated ones wider than Unicode's
+                    return self.widened(_ANY)
                 parts.append(_category(arg))
             else:
                 raise ValueError(f"no RE2 rewrite for character class member {op}")
         if ignorecase and parts:
-            self.exact = False
             member = re.compile(f"[{_python_class(''.join(parts))}]")
             extra = {
                 code
@@ -135,10 +253,84 @@ class _Rewriter:
                 if member.fullmatch(chr(cased))
                 for code in _case_group(cased)
             }
-            parts.extend(_escape(code) for code in sorted(extra))
+            if extra:  # `re` ignores case only in classes with a cased member
+                self.exact = False
+                parts.extend(_escape(code) for code in sorted(extra))
         if not parts:
             return _ANY if negated else _NOTHING
         return f"[{'^' if negated else ''}{''.join(parts)}]"
+
+
+_ASSERTIONS = (sre.AT, sre.ASSERT, sre.ASSERT_NOT)
+
+
+def _complement(body: Any, ignorecase: bool) -> str | None:
+    """The RE2 class of characters a one-character negative lookaround body does not take,
+    or None if the body is longer or is not a plain literal or class."""
+    items = list(body)
+    if len(items) != 1 or ignorecase:
+        return None
+    op, arg = items[0]
+    if op is sre.LITERAL:
+        return f"[^{_escape(arg)}]"
+    if op is sre.NOT_LITERAL:
+        return _escape(arg)
+    if op is not sre.IN:
+        return None
+    rewriter = _Rewriter(dotall=False, multiline=False)
+    if arg and arg[0][0] is sre.NEGATE:
+        return rewriter.in_class(arg[1:], False)
+    members = rewriter.in_class(arg, False)
+    return None if members in (_ANY, _NOTHING) else f"[^{members[1:]}"
+
+
+def _is_word(char: str) -> bool:
+    return char.isalnum() or char == "_"
+
+
+def _ends_with(items: list[tuple[Any, Any]], accept: Callable[[str], bool]) -> bool:
+    """Whether every match of `items` ends with a character `accept` takes (False when
+    unsure)."""
+    return _starts_with(items, accept, backwards=True)
+
+
+def _starts_with(
+    items: list[tuple[Any, Any]], accept: Callable[[str], bool], backwards: bool = False
+) -> bool:
+    """Whether every match of `items` starts (`backwards`: ends) with a character `accept`
+    takes (False when unsure)."""
+    for op, arg in reversed(items) if backwards else items:
+        if op in _ASSERTIONS:
+            continue
+        if op is sre.LITERAL:
+            return all(accept(chr(code)) for code in _case_group(arg))
+        if op is sre.IN:
+            if not arg or arg[0][0] is sre.NEGATE:
+                return False
+            for member, value in arg:
+                if member is sre.LITERAL:
+                    if not all(accept(chr(code)) for code in _case_group(value)):
+                        return False
+                elif member is sre.RANGE:
+                    low, high = value
+                    if high - low > 0x10000 or not all(
+                        accept(chr(code)) for code in range(low, high + 1)
+                    ):
+                        return False
+                elif not (member is sre.CATEGORY and value in _WORD_CATEGORIES and accept("a")):
+                    return False
+            return True
+        if op is sre.SUBPATTERN:
+            return _starts_with(list(arg[3]), accept, backwards)
+        if op is sre.BRANCH:
+            return all(_starts_with(list(branch), accept, backwards) for branch in arg[1])
+        if op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT) and arg[0] >= 1:
+            return _starts_with(list(arg[2]), accept, backwards)
+        return False
+    return False
+
+
+_WORD_CATEGORIES = frozenset({sre.CATEGORY_DIGIT, sre.CATEGORY_WORD})
 
 
 def _count(low: int, high: Any) -> str:

@@ -23,7 +23,21 @@ _PATTERNS = [
     (r"(?s)a.b", True),
     (r"a.b", False),  # `.` takes a line break in RE2 as written here
     (r"\bab\b|^x|y$|\Az|w\Z|\Bq", False),
-    (r"(?<![0-9])[0-9]{3}(?![0-9])", False),
+    (r"(?<![0-9])[0-9]{3}(?![0-9])", True),  # edge lookarounds consume their characters
+    (r"(?<=[A-Z]{2})[0-9]{2}(?=-)", True),
+    (r"(?:(?<![a-z])x|y(?<=y))z", False),  # a lookbehind after `y` is consumed: dropped
+    (r"(?<![0-9])(?<![a-z])1", False),  # two lookbehinds at one edge: the second dropped
+    (r"\b[0-9]{2}", True),  # a boundary before a word character: the one before is not
+    (r"\b[.]x", True),  # a boundary before a non-word character: the one before is
+    (r"\b(?:a|-)", False),  # either kind: dropped
+    (r"^ab|cd$|\Aef|gh\Z", True),
+    (r"(?m)^ab|c$", True),  # a line's ends: RE2's own multi-line anchors
+    (r"(?<![^a])b", True),
+    (r"(?<!(?i:k))x", False),
+    (r"(?ims)^[0-9]{3}\b|\bk[a-z]\b$", False),  # Presidio's flags; `k` folds to the Kelvin sign
+    (r"(?ims)^[0-9]{3}-?[0-9]{2}\b", True),  # nothing cased: case is not ignored
+    (r"(?a)\b\w[\W]\b", False),
+    (r"(?a)[^\W]", False),
     (r"[0-9](?<=[A-Za-z][0-9])[0-9]", False),
     (r"(a|b)c\1", False),
     (r"(a)?(?(1)b|c)", False),
@@ -92,4 +106,4 @@ def test_an_unknown_construct_is_refused_not_guessed() -> None:
     with pytest.raises(ValueError, match="no RE2 rewrite"):
         from tdg.transforms.pii import re2_superset as module
 
-        module._Rewriter(dotall=False).item(object(), None, False)
+        module._Rewriter(dotall=False, multiline=False).item(object(), None, False, False, False)
