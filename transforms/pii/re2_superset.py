@@ -8,7 +8,9 @@ written. Here each is rewritten into a pattern that may match more texts but nev
 (what a screen needs: a text it lets through still meets the recognizer's own regexes, a
 text it stops could not have):
 
-- assertions (lookarounds, `\\b`, `^`, `$`) are dropped: without a condition, more matches;
+- assertions (lookarounds, `\\b`, `^`, `$`) at a pattern's edges consume what they look at
+  (`(?<![0-9])x` becomes `(?:^|[^0-9])x`), which for a search is the same; elsewhere they are
+  dropped: without a condition, more matches;
 - a backreference becomes "anything"; an atomic group or possessive repeat, a plain one;
 - `\\d`, `\\w` and `\\s` become classes of exactly the characters Python's `re` takes for them,
   found by `re` itself, so RE2's older or newer Unicode tables cannot narrow them;
@@ -61,17 +63,18 @@ def re2_superset(pattern: str, flags: int = 0) -> Rewrite:
     state = _Rewriter(
         dotall=bool(every & re.DOTALL),
         multiline=bool(every & re.MULTILINE),
-        # A local `(?m:...)`: where `^` and `$` mean a line's ends is not tracked, so they
-        # are dropped.
-        anchors=_LOCAL_MULTILINE.search(pattern) is None or bool(every & re.MULTILINE),
+        # A local `(?m:...)` or `(?-m:...)`: where `^` and `$` mean a line's ends is not
+        # tracked, so they are dropped.
+        anchors=_LOCAL_MULTILINE.search(pattern) is None,
         unicode=not every & re.ASCII and _LOCAL_ASCII.search(pattern) is None,
     )
     rewritten = state.sequence(parsed, bool(every & re.IGNORECASE), start=True, end=True)
     return Rewrite(rewritten, state.exact)
 
 
-_LOCAL_MULTILINE = re.compile(r"\(\?[a-zA-Z-]*m")
-_LOCAL_ASCII = re.compile(r"\(\?[a-zA-Z-]*a")
+# Scoped flag groups, `(?m:...)` or `(?-m:...)` (not the global `(?m)` at the start).
+_LOCAL_MULTILINE = re.compile(r"\(\?(?=[a-zA-Z-]*:)[a-zA-Z-]*m")
+_LOCAL_ASCII = re.compile(r"\(\?(?=[a-zA-Z-]*:)[a-zA-Z-]*a")
 
 
 class _Rewriter:

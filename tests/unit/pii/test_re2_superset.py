@@ -32,6 +32,8 @@ _PATTERNS = [
     (r"\b(?:a|-)", False),  # either kind: dropped
     (r"^ab|cd$|\Aef|gh\Z", True),
     (r"(?m)^ab|c$", True),  # a line's ends: RE2's own multi-line anchors
+    (r"(?m:^ab)", False),  # a scoped flag: not tracked, the anchor is dropped
+    (r"(?a:\bx)", False),
     (r"(?<![^a])b", True),
     (r"(?<!(?i:k))x", False),
     (r"(?ims)^[0-9]{3}\b|\bk[a-z]\b$", False),  # Presidio's flags; `k` folds to the Kelvin sign
