@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import random
 import re
+
+import pytest
+import re2
 
 from tdg.transforms.pii.runner_screen import RunnerScreen
 
@@ -41,3 +45,20 @@ def test_long_texts_with_many_matches_are_screened_alike() -> None:
     screen = RunnerScreen([(re.compile("[0-9]{3}"),), (re.compile("zz"),)])
     long = "123 " * 50_000 + "zz"
     assert screen.passing([long, "12"]) == [(0, [0]), (1, [0])]
+
+
+def test_a_state_cache_too_small_for_the_text_slows_the_screen_but_changes_no_answer() -> None:
+    """RE2's many-match automaton empties a full state cache and goes on; it never reports
+    "no match" for running out of memory (a budget too small for one state fails to
+    compile instead)."""
+    from tests.detectors import fast_detector
+
+    detector = fast_detector()
+    conditions = [(r.prefilter, r.screened_candidates or r.candidates) for r in detector._universal]
+    rng = random.Random(7)
+    alphabet = "0123456789 -+@.:/()abcxyzKMDPS北京市朝阳区手机号码身份证联系人先生，。：\n"
+    texts = ["".join(rng.choice(alphabet) for _ in range(200)) for _ in range(150)]
+    roomy = RunnerScreen(conditions).passing(texts)
+    assert RunnerScreen(conditions, max_memory=8 << 20).passing(texts) == roomy
+    with pytest.raises(re2.error):
+        RunnerScreen(conditions, max_memory=1 << 20)
