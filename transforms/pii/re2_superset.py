@@ -115,7 +115,7 @@ class _Rewriter:
                 (
                     (i, piece)
                     for i, (op, arg) in enumerate(items[:first])
-                    if (piece := self.leading(op, arg, items[first:], ignorecase)) is not None
+                    if (piece := self.edge(op, arg, items[first:], ignorecase, -1)) is not None
                 ),
                 None,
             )
@@ -125,7 +125,7 @@ class _Rewriter:
                     (i, piece)
                     for i, (op, arg) in enumerate(items)
                     if i > last
-                    and (piece := self.trailing(op, arg, items[: last + 1], ignorecase)) is not None
+                    and (piece := self.edge(op, arg, items[: last + 1], ignorecase, 1)) is not None
                 ),
                 None,
             )
@@ -149,47 +149,34 @@ class _Rewriter:
                 )
         return "".join(out)
 
-    def leading(
-        self, op: Any, arg: Any, rest: list[tuple[Any, Any]], ignorecase: bool
+    def edge(
+        self, op: Any, arg: Any, beside: list[tuple[Any, Any]], ignorecase: bool, side: int
     ) -> str | None:
-        """An assertion before anything is consumed, as RE2 that consumes what it looks at."""
-        if op is sre.ASSERT and arg[0] == -1:
+        """An assertion before anything is consumed (`side` -1) or after everything is (+1),
+        as RE2 that consumes what it looks at; None if it cannot be carried over. `beside`:
+        the items it borders (for `\\b`, whose meaning depends on their first or last
+        character)."""
+        edge_of_text = "^" if side < 0 else "$"
+        if op is sre.ASSERT and arg[0] == side:  # a lookbehind before, a lookahead after
             return self.sequence(arg[1], ignorecase, start=False, end=False)
-        if op is sre.ASSERT_NOT and arg[0] == -1:
+        if op is sre.ASSERT_NOT and arg[0] == side:
             other = _complement(arg[1], ignorecase)
-            return None if other is None else f"(?:^|{other})"
-        if op is sre.AT:
-            if arg is sre.AT_BEGINNING_STRING:
-                return "^"
-            if arg is sre.AT_BEGINNING and self.anchors:
-                return "(?m:^)" if self.multiline else "^"
-            if arg is sre.AT_BOUNDARY and self.unicode:
-                if _starts_with(rest, _is_word):
-                    return f"(?:^|[{_category(sre.CATEGORY_NOT_WORD)}])"
-                if _starts_with(rest, lambda c: not _is_word(c)):
-                    return f"[{_category(sre.CATEGORY_WORD)}]"
-        return None
-
-    def trailing(
-        self, op: Any, arg: Any, before: list[tuple[Any, Any]], ignorecase: bool
-    ) -> str | None:
-        """An assertion after everything is consumed, as RE2 that consumes what it looks at."""
-        if op is sre.ASSERT and arg[0] == 1:
-            return self.sequence(arg[1], ignorecase, start=False, end=False)
-        if op is sre.ASSERT_NOT and arg[0] == 1:
-            other = _complement(arg[1], ignorecase)
-            return None if other is None else f"(?:$|{other})"
-        if op is sre.AT:
-            if arg is sre.AT_END_STRING:
-                return "$"
-            if arg is sre.AT_END and self.anchors:
-                # `re`'s `$` also matches before a final line break
-                return "(?m:$)" if self.multiline else "(?:\\x{a})?$"
-            if arg is sre.AT_BOUNDARY and self.unicode:
-                if _ends_with(before, _is_word):
-                    return f"(?:$|[{_category(sre.CATEGORY_NOT_WORD)}])"
-                if _ends_with(before, lambda c: not _is_word(c)):
-                    return f"[{_category(sre.CATEGORY_WORD)}]"
+            return None if other is None else f"(?:{edge_of_text}|{other})"
+        if op is not sre.AT:
+            return None
+        if arg is (sre.AT_BEGINNING_STRING if side < 0 else sre.AT_END_STRING):
+            return edge_of_text
+        if arg is (sre.AT_BEGINNING if side < 0 else sre.AT_END) and self.anchors:
+            if self.multiline:
+                return f"(?m:{edge_of_text})"
+            # `re`'s `$` also matches before a final line break
+            return "^" if side < 0 else "(?:\\x{a})?$"
+        if arg is sre.AT_BOUNDARY and self.unicode:
+            backwards = side > 0
+            if _starts_with(beside, _is_word, backwards):
+                return f"(?:{edge_of_text}|[{_category(sre.CATEGORY_NOT_WORD)}])"
+            if _starts_with(beside, lambda c: not _is_word(c), backwards):
+                return f"[{_category(sre.CATEGORY_WORD)}]"
         return None
 
     def item(self, op: Any, arg: Any, ignorecase: bool, start: bool, end: bool) -> str:
@@ -289,12 +276,6 @@ def _complement(body: Any, ignorecase: bool) -> str | None:
 
 def _is_word(char: str) -> bool:
     return char.isalnum() or char == "_"
-
-
-def _ends_with(items: list[tuple[Any, Any]], accept: Callable[[str], bool]) -> bool:
-    """Whether every match of `items` ends with a character `accept` takes (False when
-    unsure)."""
-    return _starts_with(items, accept, backwards=True)
 
 
 def _starts_with(
