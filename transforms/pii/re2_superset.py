@@ -160,7 +160,7 @@ class _Rewriter:
         if op is sre.ASSERT and arg[0] == side:  # a lookbehind before, a lookahead after
             return self.sequence(arg[1], ignorecase, start=False, end=False)
         if op is sre.ASSERT_NOT and arg[0] == side:
-            other = _complement(arg[1], ignorecase)
+            other = _complement(arg[1], ignorecase, self.unicode)
             return None if other is None else f"(?:{edge_of_text}|{other})"
         if op is not sre.AT:
             return None
@@ -254,9 +254,11 @@ class _Rewriter:
 _ASSERTIONS = (sre.AT, sre.ASSERT, sre.ASSERT_NOT)
 
 
-def _complement(body: Any, ignorecase: bool) -> str | None:
+def _complement(body: Any, ignorecase: bool, unicode: bool) -> str | None:
     """The RE2 class of characters a one-character negative lookaround body does not take,
-    or None if the body is longer or is not a plain literal or class."""
+    exactly; None if the body is longer, not a plain literal or class, or its class could
+    only be widened (ignoring case; a category under `re.ASCII`), since the complement of a
+    widened class is narrower."""
     items = list(body)
     if len(items) != 1 or ignorecase:
         return None
@@ -267,11 +269,12 @@ def _complement(body: Any, ignorecase: bool) -> str | None:
         return _escape(arg)
     if op is not sre.IN:
         return None
-    rewriter = _Rewriter(dotall=False, multiline=False)
-    if arg and arg[0][0] is sre.NEGATE:
-        return rewriter.in_class(arg[1:], False)
-    members = rewriter.in_class(arg, False)
-    return None if members in (_ANY, _NOTHING) else f"[^{members[1:]}"
+    rewriter = _Rewriter(dotall=False, multiline=False, unicode=unicode)
+    negated = bool(arg) and arg[0][0] is sre.NEGATE
+    members = rewriter.in_class(arg[1:] if negated else arg, False)
+    if not rewriter.exact or members in (_ANY, _NOTHING):
+        return None
+    return members if negated else f"[^{members[1:]}"
 
 
 def _is_word(char: str) -> bool:
