@@ -785,6 +785,11 @@ def _below_threshold_without_context(
     return max(score for _, score in patterns) < settings.score_threshold
 
 
+# What a pattern cannot keep when joined to others: a numbered back-reference or conditional
+# (group numbers shift), an inline global flag.
+_JOIN_BREAKERS = re.compile(r"\\[1-9]|\(\?\([1-9]|\(\?[a-zA-Z]+\)")
+
+
 def _union_of(patterns: tuple[tuple[Any, float], ...] | None) -> re.Pattern[str] | None:
     """One regex matching wherever any of several `re` patterns matches (None: not worth it).
 
@@ -797,7 +802,7 @@ def _union_of(patterns: tuple[tuple[Any, float], ...] | None) -> re.Pattern[str]
     if not all(isinstance(p, re.Pattern) for p in compiled):
         return None
     flags = compiled[0].flags
-    if any(p.flags != flags or re.search(r"\\[1-9]|\(\?[a-zA-Z]+\)", p.pattern) for p in compiled):
+    if any(p.flags != flags or _JOIN_BREAKERS.search(p.pattern) for p in compiled):
         return None
     try:
         return re.compile(_first_character_led(compiled), flags)
@@ -824,7 +829,7 @@ def _alternation(patterns: tuple[tuple[Any, float], ...] | None) -> re.Pattern[s
         return None
     if len(compiled) == 1:
         return compiled[0]
-    if any(p.flags != compiled[0].flags for p in compiled):
+    if any(p.flags != compiled[0].flags or _JOIN_BREAKERS.search(p.pattern) for p in compiled):
         return None
     try:
         return re.compile("|".join(f"(?:{p.pattern})" for p in compiled), compiled[0].flags)

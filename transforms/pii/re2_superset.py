@@ -57,6 +57,8 @@ def re2_superset(pattern: str, flags: int = 0) -> Rewrite:
     """An RE2 pattern that finds a match in every text in which `pattern` does.
 
     Raises `ValueError` for a construct it has no rewrite for (none of `re`'s own is left).
+    RE2 may still refuse the result (nested counts whose product exceeds 1000): callers
+    compile it and fall back to Python for that regex.
     """
     parsed = sre_parse.parse(pattern, flags)
     every = parsed.state.flags
@@ -205,7 +207,9 @@ class _Rewriter:
             return self.widened(f"(?:{self.sequence(arg, ignorecase, False, False)})")
         if op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):
             low, high, body = arg
-            if op is sre.POSSESSIVE_REPEAT or (high is not sre.MAXREPEAT and high > _MAX_COUNT):
+            if op is sre.POSSESSIVE_REPEAT or low > _MAX_COUNT:
+                self.exact = False
+            if high is not sre.MAXREPEAT and high > _MAX_COUNT:
                 self.exact = False
             return f"(?:{self.sequence(body, ignorecase, False, False)}){_count(low, high)}"
         if op is sre.GROUPREF:
@@ -300,8 +304,12 @@ def _starts_with(
                         return False
                 elif member is sre.RANGE:
                     low, high = value
+                    # Every case partner too: ignoring case, a range takes them (one case
+                    # group mixes word and non-word characters: U+0345 with iota).
                     if high - low > 0x10000 or not all(
-                        accept(chr(code)) for code in range(low, high + 1)
+                        accept(chr(partner))
+                        for code in range(low, high + 1)
+                        for partner in _case_group(code)
                     ):
                         return False
                 elif not (member is sre.CATEGORY and value in _WORD_CATEGORIES and accept("a")):

@@ -11,7 +11,8 @@ where a rewrite had to widen, the caller checks the original regex on the texts 
 RE2's set matcher has no fallback when its automaton runs out of memory, and would then
 report no match. Its many-match automaton never gives up for slowness, though: when its
 state cache is full it empties it and goes on, and it fails only if the budget cannot hold a
-single state, which `Set.Compile` already refuses (loudly). tdg's ~60 conditions need ~30 MB
+few states (RE2 wants room for 20 of the largest size), which `Set.Compile` already refuses
+(loudly). tdg's ~60 conditions need ~30 MB
 of states on the Chinese benchmark corpus; with less the answers are the same but the pass is
 ~40x slower (states are rebuilt), so the budget, `_MAX_MEMORY`, is set well above that. The
 cache grows only as far as the text needs.
@@ -77,7 +78,7 @@ class RunnerScreen:
         passing no text are left out."""
         found: dict[int, list[int]] = {}
         for index, text in enumerate(texts):
-            matched = () if self._empty else tuple(sorted(self._match(text.encode("utf-8"))))
+            matched = () if self._empty else tuple(sorted(self._match(_utf8(text))))
             for runner in self._runners_for(matched):
                 indexes = found.get(runner)
                 if indexes is None:
@@ -105,3 +106,15 @@ def _rewrite(regex: re.Pattern[str], options: re2.Options) -> Rewrite | None:
         _log.warning("regex screened in Python only (%s): %.80s", exc, regex.pattern)
         return None
     return rewrite
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _utf8(text: str) -> bytes:
+    """`text` for RE2. A lone surrogate (which UTF-8 cannot hold) becomes U+FFFD: like it, not
+    a word, digit or space character, so no condition matches differently around it."""
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:
+        return _SURROGATE.sub("\ufffd", text).encode("utf-8")

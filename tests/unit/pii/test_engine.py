@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tdg.transforms.pii.detection_settings import DetectionSettings
-from tdg.transforms.pii.engine import Detector, Finding, _class_first
+from tdg.transforms.pii.engine import Detector, Finding, _alternation, _class_first, _union_of
 from tdg.transforms.pii.recognizers.base import first_characters
 from tests.detectors import fast_detector
 
@@ -583,3 +583,15 @@ def test_numbers_reported_only_with_context_keep_their_pattern_score() -> None:
         [result] = recognizer.analyze(text, [])
         assert recognizer.CONTEXT_REQUIRED
         assert result.score == recognizer.PATTERNS[0].score  # no context boost on top
+
+
+def test_patterns_with_numbered_conditionals_are_not_joined() -> None:
+    """Joined, `(?(1)...)` in the second pattern would refer to the first one's group."""
+    patterns = ((re.compile("(a)?b"), 0.5), (re.compile("(c)?(?(1)d|e)"), 0.5))
+    assert _alternation(patterns) is None
+    assert _union_of(patterns) is None
+
+
+def test_a_lone_surrogate_does_not_stop_detection(fast: Detector) -> None:
+    text = "call 13812345678 \ud800"
+    assert ("13812345678", "PHONE_NUMBER") in found(text, fast.detect(text))

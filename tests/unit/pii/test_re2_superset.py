@@ -42,6 +42,8 @@ _PATTERNS = [
     (r"(?a)[^\W]", False),
     (r"(?a)(?<!\w)s(?![\W])", False),  # ASCII categories in edge lookarounds: dropped
     (r"(?a)(?<![^\d])x", False),
+    (r"(?i)\b[\u03b8-\u03ba]|[\u0340-\u0345]\b", False),  # U+0345 folds to iota
+    (r"a{1001,}", False),
     (r"[0-9](?<=[A-Za-z][0-9])[0-9]", False),
     (r"(a|b)c\1", False),
     (r"(a)?(?(1)b|c)", False),
@@ -57,7 +59,7 @@ _PATTERNS = [
     (r"[\uff10-\uff19]+|[0-9]+", True),
 ]
 _ALPHABET = (
-    "\u03bc\u03c2\u0390\ufb05\u1fbe\U0001d7ce\u0660\u3000"
+    "\u03bc\u03c2\u0390\ufb05\u1fbe\U0001d7ce\u0660\u3000\u0345\u03b9"
     "0123456789 .-\nabcxyzqwkKsSiIİıſK\u212aMrsD@\u4eac\u5148\u751f\u5973\u58eb\uff11\u00a0\u2028é"
 )
 

@@ -62,3 +62,8 @@ def test_a_state_cache_too_small_for_the_text_slows_the_screen_but_changes_no_an
     assert RunnerScreen(conditions, max_memory=8 << 20).passing(texts) == roomy
     with pytest.raises(re2.error):
         RunnerScreen(conditions, max_memory=1 << 20)
+
+
+def test_a_lone_surrogate_is_screened_like_any_non_word_character() -> None:
+    screen = RunnerScreen([(re.compile("(?<![0-9])[0-9]{3}(?![0-9])"),)])
+    assert screen.passing(["call 138 \ud800", "\ud800x"]) == [(0, [0])]
