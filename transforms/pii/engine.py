@@ -323,12 +323,7 @@ class Detector:
             universal.append(self._runner(recognizer, prefilter=pattern, english=english))
         self._universal = [r for r in universal if r.entities]
         # One RE2 pass per text tells which runners can find anything in it.
-        self._screen = RunnerScreen(
-            [
-                (r.prefilter, r.screened_candidates or r.candidates if r.candidates else None)
-                for r in self._universal
-            ]
-        )
+        self._screen = RunnerScreen([(r.prefilter, r.screened_candidates) for r in self._universal])
 
         # Chinese names by a trained model, as spaCy's NER does for English (thorough only).
         # With it, jieba's HMM pass adds no name the model misses, and the lexicon's weakest
