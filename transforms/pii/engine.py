@@ -4,8 +4,7 @@
 jieba's dictionary tables and rjieba's segmenter, and every pattern recognizer. `detect_batch`
 then works per batch: it folds each text (`NormalizedView`), routes it to languages, runs the
 cheap pattern recognizers on every record (Chinese identifiers turn up in English text and
-e-mail addresses in Chinese text; one RE2 pass per text, `RunnerScreen`, picks those that can
-find anything in it), runs spaCy through one `nlp.pipe` call only for records that
+e-mail addresses in Chinese text), runs spaCy through one `nlp.pipe` call only for records that
 need English NER, runs the Chinese name and address recognizers on records routed to Chinese,
 and maps every offset back to the original.
 
@@ -46,15 +45,17 @@ from tdg.transforms.pii.normalized_view import NormalizedView
 from tdg.transforms.pii.recognizers import build_recognizers
 from tdg.transforms.pii.recognizers.base import (
     IdentifierRecognizer,
+    cached_by_regex_identity,
+    class_led,
     first_character_gate,
     first_characters,
+    min_ascii_digits,
     parsed_regex,
     scan_matches,
 )
 from tdg.transforms.pii.recognizers.cn_address import CnAddressRecognizer
 from tdg.transforms.pii.recognizers.cn_person_name import MIN_SCORE as NAME_MIN_SCORE
 from tdg.transforms.pii.recognizers.cn_person_name import CnPersonNameRecognizer
-from tdg.transforms.pii.runner_screen import RunnerScreen
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +113,45 @@ _PRESIDIO_PREFILTERS: dict[str, str] = {
     "UsSsnRecognizer": r"[0-9]{3}[- .]?[0-9]{2}",
     "NhsRecognizer": r"[0-9]{3}[- ]?[0-9]{3}",
 }
+# The shortest ASCII digit run any match of a Presidio recognizer contains: one cached scan
+# of the text (`longest_digit_run`) then skips them all at once on texts without numbers.
+_PRESIDIO_MIN_DIGIT_RUN: dict[str, int] = {
+    "IpRecognizer": 1,
+    "CreditCardRecognizer": 4,
+    "IbanRecognizer": 2,
+    "DateRecognizer": 1,
+    "MedicalLicenseRecognizer": 7,
+    "PhoneRecognizer": 1,
+    "UsBankRecognizer": 8,
+    "UsLicenseRecognizer": 1,
+    "UsItinRecognizer": 2,
+    "UsPassportRecognizer": 8,
+    "UsSsnRecognizer": 2,
+    "NhsRecognizer": 3,
+}
+# The fewest ASCII digits (all runs together) any match contains: SSN and ITIN have 9, NHS
+# numbers 10, card numbers at least 13 (4 + 3 + 3 + 3 in the pattern's groups).
+_PRESIDIO_MIN_TOTAL_DIGITS: dict[str, int] = {
+    "CreditCardRecognizer": 13,
+    "UsItinRecognizer": 9,
+    "UsSsnRecognizer": 9,
+    "NhsRecognizer": 10,
+    "UsBankRecognizer": 8,
+    "UsPassportRecognizer": 8,
+    "MedicalLicenseRecognizer": 7,
+    "CryptoRecognizer": 1,  # `bc1` or a leading 1 or 3
+}
+# Literal substrings of which every match contains at least one: `in` tests, cheaper than
+# any regex, run before the prefilter.
+_REQUIRED_ANY: dict[str, tuple[str, ...]] = {
+    "EmailRecognizer": ("@",),
+    "EmailAnyTldRecognizer": ("@",),
+    "UrlRecognizer": (".",),
+    "IpRecognizer": (".", ":"),
+    "DateRecognizer": ("-", "/", "."),
+    "MacAddressRecognizer": (":", "-", "."),
+    "UuidRecognizer": ("-",),
+}
 # Pieces of a text every match of a recognizer's patterns lies within: its patterns run on
 # these pieces only (`_run_patterns`), not over the words around them. No URL match holds
 # whitespace, and each holds a dot before its top-level domain. Used only for patterns
@@ -120,11 +160,16 @@ _PRESIDIO_PREFILTERS: dict[str, str] = {
 _PRESIDIO_PIECES: dict[str, str] = {
     "UrlRecognizer": r"(?<!\S)\S*[.]\S*",
 }
+# Recognizers whose every match contains a non-ASCII character (a Chinese province).
+_NEEDS_NON_ASCII = frozenset({"CnLicensePlateRecognizer"})
 # Presidio pattern recognizers whose regex has no word boundaries: a match inside a longer run
 # of letters and digits is part of another code (`SF3580835` in the parcel number
 # `SF358083528239` passes the DEA check by chance).
 _WHOLE_TOKEN_ONLY = frozenset({"MedicalLicenseRecognizer"})
 _ALNUM = frozenset(string.ascii_letters + string.digits)
+_DIGIT_RUN = re.compile("[0-9]+")
+_DIGIT_CHAIN = re.compile("[0-9]+(?:[ -][0-9]+)*")
+_GATE_CACHE_SIZE = 4096  # feature tuples remembered per Detector (a few hundred occur)
 _NEEDS_NLP_ARTIFACTS = frozenset(
     {"SpacyRecognizer", "StanzaRecognizer", "TransformersRecognizer", "GLiNERRecognizer"}
 )
@@ -188,14 +233,17 @@ class _Runner:
     prefilter: re.Pattern[str] | None
     context: re.Pattern[str] | None
     patterns: tuple[tuple[Any, float], ...] | None = None
+    min_digit_run: int = 0  # texts whose longest ASCII digit run is shorter are skipped
+    min_total_digits: int = 0  # texts with fewer ASCII digits in all are skipped
+    # texts whose longest chain of digit groups (joined by one space or dash) has fewer digits
+    # are skipped: spaced forms (`A123 456(3)`) need short runs, but not short chains
+    min_grouped_digits: int = 0
+    required_any: tuple[str, ...] = ()  # texts containing none of these are skipped
     # One alternation of all `patterns`: a text it finds nothing in skips the per-pattern scans.
     union: re.Pattern[str] | None = None
-    # Matches wherever one of the recognizer's own regexes does: texts it finds nothing in
-    # are not run at all (`RunnerScreen` looks for it and the prefilter in one pass).
+    # Matches wherever one of the recognizer's own regexes does, and can be scanned over texts
+    # joined by `_SEPARATOR` (`_joinable`): texts it finds nothing in are not run at all.
     candidates: re.Pattern[str] | None = None
-    # `candidates` without the lookahead on first characters that speeds up `re`: for RE2,
-    # which needs no lead, and whose rewrite of this one can be exact.
-    screened_candidates: re.Pattern[str] | None = None
     # tdg identifier recognizers: `find` (no re-done gates) instead of `analyze`.
     identifier: IdentifierRecognizer | None = None
     # Every score it gives is below the threshold unless a context word lifts it: a text
@@ -203,6 +251,7 @@ class _Runner:
     # Set then: its context words, casefolded, as one literal alternation, searched in the
     # casefolded text (a necessary condition for any context regex match; no lookarounds).
     context_words: re.Pattern[str] | None = None
+    needs_non_ascii: bool = False
     # Where in a text `patterns` can match (`_PRESIDIO_PIECES`); None: anywhere.
     pieces: re.Pattern[str] | None = None
     # Whether `validate_result` / `invalidate_result` are overridden (else they are no-ops).
@@ -248,30 +297,173 @@ def _context_regex(words: Iterable[str]) -> re.Pattern[str] | None:
 
 
 def _prefilter_passes(
-    texts: Sequence[str], screened: Sequence[tuple[_Runner, list[int], tuple[bool, bool]]]
+    texts: Sequence[str], gated: Sequence[tuple[_Runner, list[int]]]
 ) -> list[tuple[_Runner, list[int], bool]]:
-    """Each runner with the indexes of its screened texts that pass its prefilter, context
-    words and candidates, and whether those were checked for its candidates (then each holds
-    one). `exact` says, for the prefilter and the candidates, whether the screen's RE2 answer
-    was already exact: only the others are searched again here, one text at a time."""
+    """Each runner with the indexes of its gated texts that pass its context words and
+    prefilter (texts whose words are not there need not be searched at all), and whether
+    those were also scanned for its candidates (then each holds one)."""
     folded: dict[int, str] = {}
+    joins: dict[tuple[int, ...], tuple[str, dict[int, int]] | None] = {}
     out = []
-    for runner, indexes, (prefilter_exact, candidates_exact) in screened:
-        if runner.prefilter is not None and not prefilter_exact:
-            search = runner.prefilter.search
-            indexes = [i for i in indexes if search(texts[i]) is not None]
+    for runner, indexes in gated:
+        # The prefilter first: a scan for digits skips most text, one for the letters that
+        # start context words little (and fewer texts are then casefolded).
+        if runner.prefilter is not None:
+            indexes = _matching(runner.prefilter, texts, indexes, joins)
         if runner.context_words is not None and indexes:
             for i in indexes:
                 if i not in folded:
                     folded[i] = texts[i].casefold()
-            search = runner.context_words.search
-            indexes = [i for i in indexes if search(folded[i]) is not None]
-        if runner.candidates is not None and not candidates_exact:
-            search = runner.candidates.search
-            indexes = [i for i in indexes if search(texts[i]) is not None]
+            indexes = _matching(runner.context_words, folded, indexes)
+        if runner.candidates is not None and len(indexes) >= _MIN_JOINED:
+            indexes = _matching(runner.candidates, texts, indexes, joins)
+            checked = True
+        else:
+            checked = False
         if indexes:
-            out.append((runner, indexes, runner.candidates is not None))
+            out.append((runner, indexes, checked))
     return out
+
+
+_MIN_JOINED = 4  # fewer texts are searched one by one
+# Joins texts for `_matching`: no regex it accepts (`_joinable`) matches this character.
+_SEPARATOR = "\x00"
+
+
+def _matching(
+    regex: re.Pattern[str],
+    texts: Sequence[str] | dict[int, str],
+    indexes: list[int],
+    joins: dict[tuple[int, ...], tuple[str, dict[int, int]] | None] | None = None,
+) -> list[int]:
+    """The indexes of `texts` that `regex` matches in, in order: one scan of them joined.
+
+    A `search` per text costs a Python call each, mostly on texts without a match. Here the
+    texts are joined by `_SEPARATOR` and scanned once by the regex followed by "the rest of
+    the text" (`_to_text_end`), so each match ends at the separator after its text, and texts
+    without a match cost nothing in Python. For regexes whose assertions cannot tell the
+    separator from the start or end of a text (`_joinable`), and which cannot match it, this
+    finds exactly the texts with a match of their own. `joins` caches joined texts between
+    calls on the same `texts` (runners often share an index list).
+    """
+    if len(indexes) < _MIN_JOINED or not _joinable(regex):
+        return [i for i in indexes if regex.search(texts[i]) is not None]
+    key = tuple(indexes)
+    joined = joins.get(key) if joins is not None else None
+    if joined is None:
+        joined = _joined(texts, indexes)
+        if joins is not None:
+            joins[key] = joined
+    if not joined[0]:  # a text holds the separator
+        return [i for i in indexes if regex.search(texts[i]) is not None]
+    text, index_at_end = joined
+    found = [index_at_end[m.end()] for m in _to_text_end(regex).finditer(text)]
+    return found if len(found) < 2 else sorted(set(found))
+
+
+def _joined(
+    texts: Sequence[str] | dict[int, str], indexes: list[int]
+) -> tuple[str, dict[int, int]]:
+    """The texts joined by `_SEPARATOR` ('' if one holds it), and each text's index by where
+    it ends."""
+    chosen = [texts[i] for i in indexes]
+    joined = _SEPARATOR.join(chosen)
+    if joined.count(_SEPARATOR) != len(chosen) - 1:
+        return "", {}
+    index_at_end = {}
+    end = -1
+    for i, text in zip(indexes, chosen, strict=True):
+        end += len(text) + 1
+        index_at_end[end] = i
+    return joined, index_at_end
+
+
+@cached_by_regex_identity
+def _to_text_end(regex: re.Pattern[str]) -> re.Pattern[str]:
+    """`regex`, then everything up to the next `_SEPARATOR` (or the end).
+
+    A regex that starts with an assertion (`\\b`, a lookaround) or a repeat is written as
+    `class_led` makes it: a match starts at the same places, but `re` now skips ahead with its
+    fast scan for the leading class instead of trying the regex at every position.
+    """
+    return re.compile(f"{_class_led(regex)}[^{_SEPARATOR}]*", regex.flags)
+
+
+def _class_led(regex: re.Pattern[str]) -> str:
+    """`class_led(regex)`'s pattern where there is one, else `regex`'s own (in a group)."""
+    led = class_led(regex)
+    return f"(?:{regex.pattern})" if led is None else led.pattern
+
+
+@cached_by_regex_identity
+def _joinable(regex: re.Pattern[str]) -> bool:
+    """Whether `_matching` may scan texts joined by `_SEPARATOR` for this regex.
+
+    True when no part of it can match the separator (NUL): then a match never runs from one
+    text into the next, and every assertion sees the separator as it sees the start or end of
+    a text (a lookaround needing a character there fails, `\\b` and `\\B` see a non-word
+    character). Worked out on the parsed regex; anchors (`^`, `$`, `\\A`, `\\Z`), `.`, negated
+    classes and categories, and anything not foreseen make it False.
+    """
+    if regex.flags & re.VERBOSE or re.match(r"\(\?[aiLmsux]+\)", regex.pattern):
+        return False  # a global inline flag cannot be wrapped in a group (`_to_text_end`)
+    found = parsed_regex(regex.pattern, regex.flags)
+    if found is None:
+        return False
+    constants, parsed = found
+    boundaries = {constants.AT_BOUNDARY, constants.AT_NON_BOUNDARY}
+    categories = {
+        constants.CATEGORY_DIGIT,
+        constants.CATEGORY_WORD,
+        constants.CATEGORY_SPACE,
+    }
+    repeats = {
+        constants.MAX_REPEAT,
+        constants.MIN_REPEAT,
+        getattr(constants, "POSSESSIVE_REPEAT", constants.MAX_REPEAT),
+    }
+
+    def in_class(items: Any) -> bool:
+        for op, arg in items:
+            if op is constants.LITERAL and arg != 0:
+                continue
+            if op is constants.RANGE and arg[0] > 0:
+                continue
+            if op is constants.CATEGORY and arg in categories:
+                continue
+            return False  # NEGATE, NUL, other categories
+        return True
+
+    def sequence(items: Any) -> bool:
+        for op, arg in items:
+            if op is constants.LITERAL:
+                ok = arg != 0
+            elif op is constants.IN:
+                ok = in_class(arg)
+            elif op is constants.AT:
+                ok = arg in boundaries
+            elif op is constants.BRANCH:
+                ok = all(sequence(branch) for branch in arg[1])
+            elif op is constants.SUBPATTERN:
+                ok = sequence(arg[3])
+            elif op in repeats:
+                ok = sequence(arg[2])
+            elif op in (constants.ASSERT, constants.ASSERT_NOT):
+                ok = sequence(arg[1])
+            elif op is constants.GROUPREF:
+                ok = True  # repeats a group, which cannot match NUL either
+            elif op is getattr(constants, "ATOMIC_GROUP", None):
+                ok = sequence(arg)
+            else:  # ANY, NOT_LITERAL, conditional groups ...
+                ok = False
+            if not ok:
+                return False
+        return True
+
+    try:
+        return sequence(parsed)
+    except Exception:  # an opcode shape not foreseen
+        return False
 
 
 @dataclass
@@ -322,8 +514,17 @@ class Detector:
             pattern = _PRESIDIO_PREFILTERS.get(_name_of(recognizer))
             universal.append(self._runner(recognizer, prefilter=pattern, english=english))
         self._universal = [r for r in universal if r.entities]
-        # One RE2 pass per text tells which runners can find anything in it.
-        self._screen = RunnerScreen([(r.prefilter, r.screened_candidates) for r in self._universal])
+        # The cheap gates (digit counts, ASCII-only, required characters) depend on a few
+        # features of a text only: the runners passing them are cached per feature tuple.
+        self._triggers = tuple(sorted({c for r in self._universal for c in r.required_any}))
+        self._run_cap = max((r.min_digit_run for r in self._universal), default=0)
+        self._total_cap = max((r.min_total_digits for r in self._universal), default=0)
+        self._grouped_cap = max((r.min_grouped_digits for r in self._universal), default=0)
+        # Chains are counted only where a chain-gated runner's digit-run gate can pass.
+        self._chain_run = min(
+            (r.min_digit_run for r in self._universal if r.min_grouped_digits), default=0
+        )
+        self._gated: dict[tuple[int | bool, ...], tuple[int, ...]] = {}
 
         # Chinese names by a trained model, as spaCy's NER does for English (thorough only).
         # With it, jieba's HMM pass adds no name the model misses, and the lexicon's weakest
@@ -373,21 +574,30 @@ class Detector:
         if identifier is not None and identifier.PREFILTER:
             prefilter = identifier.PREFILTER
         patterns = _direct_patterns(recognizer)
-        own = (
-            patterns
-            if identifier is None
-            else tuple((regex, 0.0) for _, regex in identifier.compiled_patterns)
-        )
         return _Runner(
             recognizer=recognizer,
             entities=self._reportable(recognizer.supported_entities),
             prefilter=re.compile(_class_first(prefilter)) if prefilter else None,
             context=context,
             patterns=patterns,
+            min_digit_run=int(
+                getattr(recognizer, "MIN_DIGIT_RUN", 0) or _PRESIDIO_MIN_DIGIT_RUN.get(name, 0)
+            ),
+            min_grouped_digits=int(getattr(recognizer, "MIN_GROUPED_DIGITS", 0)),
+            min_total_digits=max(
+                _PRESIDIO_MIN_TOTAL_DIGITS.get(name, 0),
+                identifier._min_total_digits if identifier is not None else 0,
+                _min_digits_of(patterns),
+            ),
+            required_any=_REQUIRED_ANY.get(name, ()),
             union=_union_of(patterns),
-            candidates=_candidates_of(own),
-            screened_candidates=_alternation(own),
+            candidates=_candidates_of(
+                patterns
+                if identifier is None
+                else tuple((regex, 0.0) for _, regex in identifier.compiled_patterns)
+            ),
             identifier=identifier,
+            needs_non_ascii=name in _NEEDS_NON_ASCII,
             whole_token=name in _WHOLE_TOKEN_ONLY,
             pieces=_pieces_of(name, patterns),
             validates=_overrides(recognizer, "validate_result"),
@@ -485,16 +695,16 @@ class Detector:
             for unit, results in zip(zh_units, self._run_chinese_ner(zh_units), strict=True):
                 self._collect(raw, unit, results)
         texts = [u.text for u in units]
-        screened = self._screened(texts)
-        if any(runner.english is not None for runner, _, _ in screened):
+        gated = self._gate(texts)
+        if any(runner.english is not None for runner, _ in gated):
             english = ["en" in u.languages and not more_chinese_than_latin(u.text) for u in units]
-            screened = [
-                (runner, [i for i in indexes if english[i] == runner.english], exact)
+            gated = [
+                (runner, [i for i in indexes if english[i] == runner.english])
                 if runner.english is not None
-                else (runner, indexes, exact)
-                for runner, indexes, exact in screened
+                else (runner, indexes)
+                for runner, indexes in gated
             ]
-        for runner, indexes, checked in _prefilter_passes(texts, screened):
+        for runner, indexes, checked in _prefilter_passes(texts, gated):
             for index in indexes:
                 results = self._run(runner, texts[index], checked)
                 if results:
@@ -512,15 +722,67 @@ class Detector:
 
         return [self._finish(view, spans) for view, spans in zip(views, raw, strict=True)]
 
-    def _screened(self, texts: Sequence[str]) -> list[tuple[_Runner, list[int], tuple[bool, bool]]]:
-        """Each universal runner with the indexes of the texts the screen lets through, and
-        whether its prefilter and candidates need no second look (in runner order; the order
-        findings are collected in does not matter: `_finish` sorts them)."""
-        exact = self._screen.exact
-        return [
-            (self._universal[position], indexes, (exact[position][0], exact[position][1]))
-            for position, indexes in self._screen.passing(texts)
-        ]
+    def _gate(self, texts: Sequence[str]) -> list[tuple[_Runner, list[int]]]:
+        """Each universal runner with the indexes of the texts passing its digit, character
+        and ASCII gates, in order (the order findings are collected in does not matter:
+        `_finish` sorts them)."""
+        groups: dict[tuple[int | bool, ...], list[int]] = {}
+        for index, text in enumerate(texts):
+            key = self._gate_key(text)
+            group = groups.get(key)
+            if group is None:
+                groups[key] = [index]
+            else:
+                group.append(index)
+        by_runner: dict[int, list[int]] = {}
+        for key, indexes in groups.items():
+            for position in self._runners_for_key(key):
+                found = by_runner.get(position)
+                if found is None:
+                    by_runner[position] = list(indexes)
+                else:
+                    found.extend(indexes)
+        universal = self._universal
+        if len(groups) > 1:
+            for indexes in by_runner.values():
+                indexes.sort()
+        return [(universal[position], by_runner[position]) for position in sorted(by_runner)]
+
+    def _gate_key(self, text: str) -> tuple[int | bool, ...]:
+        """The features of `text` the cheap gates look at."""
+        runs = _DIGIT_RUN.findall(text)
+        if not runs:
+            return (0, 0, 0, text.isascii(), *map(text.__contains__, self._triggers))
+        longest = max(map(len, runs))
+        grouped = longest
+        if self._chain_run <= longest < self._grouped_cap and len(runs) > 1:
+            grouped = max(len(c) - c.count(" ") - c.count("-") for c in _DIGIT_CHAIN.findall(text))
+        return (
+            min(longest, self._run_cap),
+            min(sum(map(len, runs)), self._total_cap),
+            min(grouped, self._grouped_cap),
+            text.isascii(),
+            *map(text.__contains__, self._triggers),
+        )
+
+    def _runners_for_key(self, key: tuple[int | bool, ...]) -> tuple[int, ...]:
+        """Positions in `_universal` of the runners whose gates a text with `key` passes."""
+        positions = self._gated.get(key)
+        if positions is None:
+            longest, total, grouped, ascii_only = key[0], key[1], key[2], key[3]
+            present = {c for c, there in zip(self._triggers, key[4:], strict=True) if there}
+            positions = tuple(
+                position
+                for position, r in enumerate(self._universal)
+                if r.min_digit_run <= longest
+                and r.min_total_digits <= total
+                and r.min_grouped_digits <= grouped
+                and not (ascii_only and r.needs_non_ascii)
+                and (not r.required_any or present.intersection(r.required_any))
+            )
+            if len(self._gated) < _GATE_CACHE_SIZE:
+                self._gated[key] = positions
+        return positions
 
     def _chunks(self, text: str) -> list[tuple[int, str]]:
         size = self.settings.max_chunk_chars
@@ -780,6 +1042,12 @@ def _below_threshold_without_context(
     return max(score for _, score in patterns) < settings.score_threshold
 
 
+def _min_digits_of(patterns: tuple[tuple[Any, float], ...] | None) -> int:
+    if not patterns:
+        return 0
+    return min(min_ascii_digits(p.pattern, p.flags) for p, _ in patterns)
+
+
 # What a pattern cannot keep when joined to others: a numbered back-reference or conditional
 # (group numbers shift), an inline global flag.
 _JOIN_BREAKERS = re.compile(r"\\[1-9]|\(\?\([1-9]|\(\?[a-zA-Z]+\)")
@@ -788,8 +1056,8 @@ _JOIN_BREAKERS = re.compile(r"\\[1-9]|\(\?\([1-9]|\(\?[a-zA-Z]+\)")
 def _union_of(patterns: tuple[tuple[Any, float], ...] | None) -> re.Pattern[str] | None:
     """One regex matching wherever any of several `re` patterns matches (None: not worth it).
 
-    Patterns with back-references or inline global flags cannot be joined; one pattern is
-    its own union.
+    Patterns with numbered back-references or conditionals, or inline global flags, cannot
+    be joined; one pattern is its own union.
     """
     if not patterns or len(patterns) < 2:
         return None
@@ -816,34 +1084,16 @@ def _first_character_led(compiled: Sequence[re.Pattern[str]]) -> str:
     return f"(?=[{''.join(s for s in starts if s)}])(?:{union})"
 
 
-def _alternation(patterns: tuple[tuple[Any, float], ...] | None) -> re.Pattern[str] | None:
-    """The patterns as one plain alternation (None: no patterns, or not `re` patterns of one
-    set of flags)."""
-    compiled = [p for p, _ in patterns or ()]
-    if not compiled or not all(isinstance(p, re.Pattern) for p in compiled):
-        return None
-    if len(compiled) == 1:
-        return compiled[0]
-    if any(p.flags != compiled[0].flags or _JOIN_BREAKERS.search(p.pattern) for p in compiled):
-        return None
-    try:
-        return re.compile("|".join(f"(?:{p.pattern})" for p in compiled), compiled[0].flags)
-    except re.error:  # a global inline flag inside a group
-        return None
-
-
 def _candidates_of(patterns: tuple[tuple[Any, float], ...] | None) -> re.Pattern[str] | None:
-    """`_union_of` the patterns (or the one pattern, led by its first characters)."""
+    """`_union_of` the patterns (or the one pattern), if it can be scanned joined."""
     if not patterns:
         return None
     union = _union_of(patterns) if len(patterns) > 1 else patterns[0][0]
-    if not isinstance(union, re.Pattern):
+    if not isinstance(union, re.Pattern) or not _joinable(union):
         return None
     if len(patterns) == 1:
-        try:
-            return re.compile(_first_character_led([union]), union.flags)
-        except re.error:  # a global inline flag cannot follow the lead
-            return union
+        gated = re.compile(_first_character_led([union]), union.flags)
+        return gated if _joinable(gated) else union
     return union
 
 

@@ -11,7 +11,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tdg.transforms.pii.detection_settings import DetectionSettings
-from tdg.transforms.pii.engine import Detector, Finding, _alternation, _class_first, _union_of
+from tdg.transforms.pii.engine import (
+    Detector,
+    Finding,
+    _class_first,
+    _class_led,
+    _joinable,
+    _matching,
+    _union_of,
+)
 from tdg.transforms.pii.recognizers.base import first_characters
 from tests.detectors import fast_detector
 
@@ -209,26 +217,50 @@ def test_first_characters_lookahead_keeps_every_match(text: str) -> None:
         assert [m.span() for m in plain.finditer(text)] == [m.span() for m in gated.finditer(text)]
 
 
-@given(
-    st.lists(
-        st.text(
-            alphabet="0123456789+-() .Xx@abcE:/HG\n\u4eac\uff11\u0130\u017f\u212aKkS", max_size=40
-        ),
-        max_size=8,
-    )
+@pytest.mark.parametrize(
+    ("pattern", "joinable"),
+    [("[0-9]{4}[ -]?[0-9]{3}", True), ("[.][A-Za-z]", True), ("account|bank", True),
+     (r"\bx", True), ("(?<!x)a", True), (r"\sa", True), (r"[\s]a", True), (r"\d\w", True),
+     ("^a", False), ("a$", False), ("a.b", False), ("[^a]", False), (r"\Wa", False),
+     (r"\Da", False), ("a\x00", False), (r"a\x00", False), ("[\x00-a]", False),
+     ("(?i)ab", False), (r"\Aa", False), (r"a\Z", False)],
+)  # fmt: skip
+def test_joinable_rejects_what_the_separator_could_change(pattern: str, joinable: bool) -> None:
+    assert _joinable(re.compile(pattern)) is joinable
+
+
+_BATCH_PATTERNS = (
+    r"[0-9]{3}[- .]?[0-9]{2}",
+    "@",
+    r"[0-9](?:(?<=[A-Za-z][0-9])|[0-9]{5})",
+    r"(?<![0-9A-Za-z])[0-9]{3}(?![0-9A-Za-z])",
+    r"\b[0-9]{2}\b",
+    r"(?<=a)b|\Bb",
 )
+
+
+@given(st.lists(st.text(alphabet="0123456789ab.-@ \n\x00", max_size=12), max_size=12))
+@settings(max_examples=300, deadline=None)
+def test_batch_prefilter_finds_exactly_the_texts_a_search_finds(texts: list[str]) -> None:
+    for pattern in _BATCH_PATTERNS:
+        regex = re.compile(pattern)
+        assert _joinable(regex)
+        indexes = list(range(len(texts)))
+        alone = [i for i in indexes if regex.search(texts[i])]
+        assert _matching(regex, texts, indexes) == alone
+        assert _matching(regex, texts, indexes, {}) == alone
+
+
+@given(st.lists(st.text(alphabet="0123456789+-() .Xx@abc:/\n", max_size=40), max_size=8))
 @settings(max_examples=200, deadline=None)
-def test_the_screen_lets_through_every_text_a_runners_regexes_match(texts: list[str]) -> None:
-    """A runner skipped on a text could have found something there only if the RE2 screen
-    were narrower than its prefilter or candidates; both are checked again in Python where
-    the screen's rewrite is not exact, so passing more is harmless and passing less is not."""
+def test_every_runner_scan_finds_the_texts_its_regexes_find(texts: list[str]) -> None:
     detector = fast_detector()
-    passed = {(id(runner), i) for runner, indexes, _ in detector._screened(texts) for i in indexes}
+    indexes = list(range(len(texts)))
     for runner in detector._universal:
-        for i, text in enumerate(texts):
-            conditions = (runner.prefilter, runner.candidates)
-            if all(r is None or r.search(text) for r in conditions):
-                assert (id(runner), i) in passed, (runner.recognizer.name, text)
+        for regex in (runner.prefilter, runner.candidates):
+            if regex is not None:
+                alone = [i for i in indexes if regex.search(texts[i])]
+                assert set(alone) <= set(_matching(regex, texts, indexes)), regex.pattern
 
 
 @pytest.mark.parametrize(
@@ -249,6 +281,31 @@ def test_class_first_matches_the_same(pattern: str) -> None:
         ]
 
     same()
+
+
+@given(st.text(alphabet="0123456789+-() .Xx@abcE:/HG\n\u4eac", max_size=40))
+@settings(max_examples=200, deadline=None)
+def test_class_led_scans_match_where_the_regexes_do(text: str) -> None:
+    detector = fast_detector()
+    led_any = False
+    for runner in detector._universal:
+        for regex in (runner.prefilter, runner.candidates, runner.context_words):
+            if regex is None:
+                continue
+            led = re.compile(_class_led(regex), regex.flags)
+            led_any = led_any or led.pattern != f"(?:{regex.pattern})"
+            for pos in range(len(text) + 1):
+                expected = regex.match(text, pos) is not None
+                assert (led.match(text, pos) is not None) is expected, regex.pattern
+    assert led_any  # the candidate scans starting with a lookahead are rewritten
+
+
+def test_class_led_rewrites_only_assertion_led_rare_classes() -> None:
+    assert _class_led(re.compile("[0-9]-")) == "(?:[0-9]-)"
+    assert _class_led(re.compile("driver|lic")) == "(?:driver|lic)"
+    assert _class_led(re.compile("[0-9]{3}")).startswith("[0-9](?<=")
+    assert _class_led(re.compile(r"(?<![0-9])[0-9]{3}")).startswith("[0-9](?<=")
+    assert _class_led(re.compile(r"\b[a-z]+@")) == r"(?:\b[a-z]+@)"  # most letters: no gain
 
 
 def test_long_documents_are_chunked_for_ner_and_chinese_rules_too() -> None:
@@ -438,15 +495,15 @@ def _fixture_matches() -> list[tuple[str, str]]:
 
 
 @pytest.mark.parametrize(("recognizer", "text"), _fixture_matches())
-def test_every_case_file_match_passes_its_recognizers_screen(
+def test_every_case_file_match_passes_its_recognizers_cheap_gates(
     fast: Detector, recognizer: str, text: str
 ) -> None:
-    """The engine skips a recognizer on texts its RE2 screen stops: no text it must find may
-    be stopped."""
+    """The engine skips a recognizer on texts failing its digit-run, chain, total-digit,
+    character and ASCII gates: no text it must find may fail them."""
     from tdg.transforms.pii.normalized_view import NormalizedView
 
     folded = NormalizedView.of(text).text
-    gated = {type(runner.recognizer).__name__ for runner, _, _ in fast._screened([folded])}
+    gated = {type(runner.recognizer).__name__ for runner, _ in fast._gate([folded])}
     runs_here = any(type(r.recognizer).__name__ == recognizer for r in fast._universal)
     assert recognizer in gated or not runs_here
 
@@ -588,7 +645,6 @@ def test_numbers_reported_only_with_context_keep_their_pattern_score() -> None:
 def test_patterns_with_numbered_conditionals_are_not_joined() -> None:
     """Joined, `(?(1)...)` in the second pattern would refer to the first one's group."""
     patterns = ((re.compile("(a)?b"), 0.5), (re.compile("(c)?(?(1)d|e)"), 0.5))
-    assert _alternation(patterns) is None
     assert _union_of(patterns) is None
 
 
