@@ -1,0 +1,179 @@
+"""Continental European street addresses: `Lindenstraße 8`, `Via Roma 131`, `12 rue de la Paix`."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from itertools import groupby
+
+from tdg.transforms.pii.recognizers.base import (
+    LATIN_LETTERS,
+    CandidatePattern,
+    IdentifierRecognizer,
+)
+from tdg.transforms.pii.recognizers.en_street_address import numbered_otherwise
+
+STREET_SCORE = 0.6
+
+_UPPER = "A-Z\u00c0-\u00d6\u00d8-\u00de\u0100-\u024f\u1e00-\u1eff"
+_LOWER = "a-z\u00df-\u00f6\u00f8-\u00ff\u0100-\u024f\u1e00-\u1eff"
+_LATIN = LATIN_LETTERS
+# A house number after the street (`8`, `8a`, `12-14`, `5/7`): no digit or letter right after.
+_AFTER_NUMBER = f"[0-9]{{0,4}}[A-Za-z]?(?:[-/][0-9]{{1,5}}[A-Za-z]?)?(?![{_LATIN}0-9])"
+# A name word: capitalised (`Roma`, `Saint-Denis`, `D'Azeglio`) or in capitals.
+_NAME_WORD = f"[{_UPPER}][{_LATIN}]*(?:['’-][{_LATIN}]+)*"
+# Articles and prepositions inside street names (`Calle de Alcalá`, `Rua dos Anjos`,
+# `Via della Scala`, `Place de l'Opéra`).
+_PARTICLE = (
+    r"(?:de|del|della|delle|dei|degli|di|da|do|dos|das|la|le|les|los|las|du|des|van|von|der"
+    r"|den|het|y|e|et|i)"
+)
+_ELIDED = "(?:[dlDL]['’])"
+
+# Street names written as one word ending in a designator, the house number after them:
+# German (`Lindenstraße 8`, `Hauptstr. 5`), Dutch (`Keizersgracht 123`), Scandinavian
+# (`Storgatan 5`, `Nørregade 12`), Finnish (`Koskikatu 25`). Words of English that end in one
+# are left out by `_ENGLISH_WORDS` (`Brigade 5`); endings that are also common English word
+# endings (`-ring`, `-gate`, Finnish `-tie`) are not designators here.
+_SUFFIXES = (
+    "straße", "strasse", "str.", "gasse", "weg", "allee", "platz", "damm", "ufer", "chaussee",
+    "steig", "pfad", "straat", "gracht", "laan", "plein", "kade", "singel", "dijk", "gade",
+    "vej", "vejen", "veien", "vegen", "gata", "gatan", "vägen", "väg", "gränd", "torget",
+    "katu", "kuja", "polku",
+)  # fmt: skip
+# The same designators as words of their own after a name (`Berliner Straße 5`, `Am Alten
+# Weg 3`), capitalised.
+_SEPARATE = ("Straße", "Strasse", "Str.", "Gasse", "Weg", "Allee", "Platz", "Damm", "Ufer")
+_ENGLISH_WORDS = frozenset({"brigade", "renegade"})
+
+
+def _led_by_number(designators: Sequence[str], before: str) -> str:
+    """A pattern led by the house number's first digit, the designator checked by lookbehinds
+    (one per length, as `re` needs): a pattern led by a capital letter would be tried at every
+    capital of the text. `before`: what must come right before the designator."""
+    lookbehinds = [
+        f"(?<={before}(?:{'|'.join(re.escape(d) for d in same)})[ ][0-9])"
+        for _, same in groupby(sorted(designators, key=len), key=len)
+    ]
+    # First one cheap test of the character before the space, which most digits fail.
+    last = re.escape("".join(sorted({d[-1] for d in designators})))
+    return f"[0-9](?<=[{last}][ ][0-9])(?:{'|'.join(lookbehinds)}){_AFTER_NUMBER}"
+
+
+_SUFFIXED = _led_by_number(_SUFFIXES, f"[{_LOWER}]{{3}}")
+_SEPARATE_WORD = _led_by_number(_SEPARATE, f"[{_LATIN}][ ]")
+
+# Designator first, the name and the house number after (Italian, Spanish, Catalan,
+# Portuguese, and French written that way): `Via Roma 131`, `Calle de Alcalá, 12`.
+_NAME_FIRST = (
+    "Via", "Viale", "Piazza", "Piazzale", "Corso", "Largo", "Vicolo", "Calle", "Avenida",
+    "Avinguda", "Carrer", "Paseo", "Passeig", "Plaza", "Plaça", "Praça", "Rua", "Travessa",
+    "Estrada", "Rambla", "Camino", "Carretera", "Strada", "Rue", "Chemin", "Allée", "Impasse",
+    "Quai", "Place",
+)  # fmt: skip
+_LEAD = f"(?:{_PARTICLE}[ ]|{_ELIDED})*"
+# One to four name words, articles between them (`de la Paix`, `Vittorio Emanuele`).
+_NAME = f"{_LEAD}{_NAME_WORD}(?:[ ]{_LEAD}{_NAME_WORD}){{0,3}}"
+# Led by the designator word (the letter before it is checked in `reported_span`).
+_DESIGNATOR_FIRST = f"(?:{'|'.join(_NAME_FIRST)})[ ]+{_NAME}(?:,[ ]*|[ ]+)[0-9]{_AFTER_NUMBER}"
+# French: number, then the designator in lower case, then the name (`12 rue de la Paix`,
+# `5, avenue Victor Hugo`, `3 bis rue des Lilas`).
+_FRENCH = (
+    r"[0-9](?<![A-Za-z0-9_$£€#][0-9])[0-9]{0,3}(?:[ ]?(?:bis|ter))?,?[ ]+"
+    r"(?:rue|avenue|boulevard|bd|place|allée|chemin|impasse|quai|cours|route)[ ]+"
+    f"{_NAME}(?![{_LATIN}])"
+)
+_SUFFIXED_PATTERN = "eu_street_suffix_v1"
+_SEPARATE_PATTERN = "eu_street_word_v1"
+_FIRST_PATTERN = "eu_street_designator_first_v1"
+_FRENCH_PATTERN = "fr_street_number_first_v1"
+# After a street line: a postcode and a town on the same line or the next (`, 10115
+# Berlin`, `\n1012 AB Amsterdam`, `, 00184 Roma`, `, F-75001 Paris`).
+_POSTCODE_TOWN = re.compile(
+    f"(?:,[ ]*|[ ]*\\n[ ]*)(?:[A-Z]{{1,2}}-)?[0-9]{{4,5}}(?:[ ][A-Z]{{2}})?[ ]+{_NAME_WORD}"
+    f"(?:[ ]{_NAME_WORD})?(?![{_LATIN}])"
+)
+_NAME_START = re.compile(f"(?:{_NAME_WORD}[ ]){{0,3}}$")
+
+
+class EuropeanStreetAddressRecognizer(IdentifierRecognizer):
+    """A street address written the continental European way (LOCATION): the house number
+    after the street name, or before a lower-case French designator.
+
+    `EnglishStreetAddressRecognizer` reads `221B Baker Street`; most of Europe writes the
+    number last (`Lindenstraße 8`, `Via Roma 131`) or, in French, first but with the
+    designator in lower case (`12 rue de la Paix`). A postcode and town following on the
+    same line or the next are part of the span.
+
+    **Format**: a capitalised word ending in a designator (German -straße/-str./-weg/-platz,
+    Dutch -straat/-gracht/-laan, Scandinavian -gatan/-gade/-vej, Finnish -katu ...) or up to
+    three capitalised words and a separate designator (`Berliner Straße`), then a number; or
+    a designator word (Via, Piazza, Calle, Avenida, Rua, Rue, Carrer ...), up to four name
+    words with articles, and a number; or a number, a lower-case French designator and the
+    name. Optionally `, 10115 Berlin` after.
+
+    **Matches**: `Lindenstraße 8`; `Hauptstr. 5`; `Keizersgracht 123, 1015 CJ Amsterdam`;
+    `Storgatan 5`; `Berliner Straße 5`; `Via Roma 131`; `Calle de Alcalá, 12`; `Rua dos
+    Anjos 27`; `12 rue de la Paix`; `5, avenue Victor Hugo`.
+
+    **Does not match**: `the 3rd Brigade 5`, `via email 3 times` (lower case), `Via 3` (no
+    name), `lindenstraße 8` (lower case), `Chapter 5 rue` (no name after), `page 12 rue
+    Morgue` (the word before says what the number is).
+
+    **Reference**: UPU address formats of Germany, the Netherlands, Sweden, Denmark, Finland,
+    Italy, Spain, Portugal and France; GDPR Art. 4(1) (a personal address is personal data).
+    """
+
+    ENTITY = "LOCATION"
+    PATTERNS = (
+        CandidatePattern(_SUFFIXED_PATTERN, _SUFFIXED, STREET_SCORE),
+        CandidatePattern(_SEPARATE_PATTERN, _SEPARATE_WORD, STREET_SCORE),
+        CandidatePattern(_FIRST_PATTERN, _DESIGNATOR_FIRST, STREET_SCORE),
+        CandidatePattern(_FRENCH_PATTERN, _FRENCH, STREET_SCORE),
+    )
+    CONTEXT = ()
+    MIN_DIGIT_RUN = 1
+
+    def reported_span(
+        self, text: str, match: re.Match[str], pattern: CandidatePattern
+    ) -> tuple[int, int, float] | None:
+        """The street line with the name before a trailing number, and a postcode and town
+        after; None where the name is not capitalised or is an English word, or the word
+        before a French line's number says what it is."""
+        start, end = match.start(), match.end()
+        name = pattern.name
+        if name in (_SUFFIXED_PATTERN, _SEPARATE_PATTERN):
+            name_start = _name_start(text, start - 1, name == _SUFFIXED_PATTERN)
+            if name_start is None:
+                return None
+            start = name_start
+        elif name == _FIRST_PATTERN:
+            if start > 0 and text[start - 1].isalpha():
+                return None  # inside a word (`Trivia Night 3`)
+        elif numbered_otherwise(text, start, match.group().split(" ", 1)[0].rstrip(",")):
+            return None  # French, number first: `page 12 rue Morgue`
+        after = _POSTCODE_TOWN.match(text, end)
+        if after is not None:
+            end = after.end()
+        return start, end, pattern.score
+
+
+def _name_start(text: str, space: int, suffixed: bool) -> int | None:
+    """Where the street name before the number's space starts: the word holding the suffix
+    (`Lindenstraße`), or the capitalised words before a separate designator; None if the
+    word is not capitalised or is an English word."""
+    word_start = space
+    while word_start > 0 and (text[word_start - 1].isalpha() or text[word_start - 1] in "'’-."):
+        word_start -= 1
+    word = text[word_start:space]
+    if suffixed:
+        if not word[:1].isupper() or word.lower() in _ENGLISH_WORDS:
+            return None
+        return word_start
+    before = _NAME_START.search(text, max(0, word_start - 80), word_start)
+    if before is None or before.start() == word_start:
+        return None  # a designator alone (`Platz 3`)
+    return before.start()
+
+
+RECOGNIZER = EuropeanStreetAddressRecognizer
