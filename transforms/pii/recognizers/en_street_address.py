@@ -116,6 +116,36 @@ _CA_POSTAL_CODE = (
 # Where either can be: a digit, then two capitals or a capital and a digit (one cheap scan
 # before the capital-led patterns run).
 _POSTCODE_INWARD = re.compile("[0-9](?:[A-Z]{2}|[A-Z][0-9])")
+# An Irish Eircode (`D02 X285`, `A65F4E2`): a routing key (a letter and two digits, or D6W)
+# and a unique identifier of four characters, from the letters An Post uses (no B, G, I, J,
+# L, M, O, Q, S, U, Z), with or without the space. Led by the routing key's first digit; its
+# letter is checked by a lookbehind and added in `reported_span`. An identifier without a
+# letter is not taken (`A12 3456` is more often a reference than an Eircode).
+_EIR_LETTERS = "ACDEFHKNPRTVWXY"
+_EIRCODE = (
+    f"[0-9](?<={_NO_ALNUM_BEFORE}[{_EIR_LETTERS}][0-9])[0-9W][ ]?"
+    f"(?=[0-9]{{0,3}}[{_EIR_LETTERS}])[0-9{_EIR_LETTERS}]{{4}}(?![A-Za-z0-9])"
+)
+# An Australian state or territory and its four-digit postcode (`Sydney NSW 2000`), the
+# postcode in the state's ranges (Australia Post). SA, WA, NT and ACT are also words and
+# abbreviations (`ACT 2023`): their postcode counts only after a comma or a capitalised town.
+_AU_POSTCODES: dict[str, tuple[tuple[int, int], ...]] = {
+    "NSW": ((1000, 2599), (2619, 2899), (2921, 2999)),
+    "ACT": ((200, 299), (2600, 2618), (2900, 2920)),
+    "VIC": ((3000, 3999), (8000, 8999)),
+    "QLD": ((4000, 4999), (9000, 9999)),
+    "SA": ((5000, 5999),),
+    "WA": ((6000, 6999),),
+    "TAS": ((7000, 7999),),
+    "NT": ((800, 999),),
+}
+_AU_AMBIGUOUS = frozenset({"SA", "WA", "NT", "ACT"})
+_AU_STATE_POSTCODE = (
+    "[0-9]{4}(?:(?<=(?<![A-Za-z])(?:NSW|VIC|QLD|TAS|ACT)[ ][0-9]{4})"
+    "|(?<=(?<![A-Za-z])(?:SA|WA|NT)[ ][0-9]{4}))(?![0-9])"
+)
+_TOWN_BEFORE = re.compile(f"(?<![{_LATIN}])([{_UPPER}][{_LATIN}]{{2,}})[ ]$")
+_NOT_TOWNS = frozenset({"The", "THE", "In", "At", "On", "By", "For", "And", "Our", "This", "That"})
 
 # A number after one of these is not a house number: it numbers a chapter, a rule or a page
 # (`Chapter 11 Bankruptcy Court`), counts something (`the 9 Supreme Court justices`, `about
@@ -154,6 +184,8 @@ _BOX_PATTERN = "en_po_box_v1"
 _ZIP_PATTERN = "us_state_zip_v1"
 _UK_PATTERN = "uk_postcode_v1"
 _CA_PATTERN = "ca_postal_code_v1"
+_EIRCODE_PATTERN = "ie_eircode_v1"
+_AU_PATTERN = "au_state_postcode_v1"
 _POSTCODES = frozenset({_UK_PATTERN, _CA_PATTERN})
 _WORD_LED = frozenset({_UNIT_PATTERN, _BOX_PATTERN})
 _ASCII_LETTERS = frozenset(string.ascii_letters)
@@ -172,6 +204,22 @@ def numbered_otherwise(text: str, number_start: int, number: str) -> bool:
         return False
     word = before.group(1).lower()
     return word in _NUMBERING_WORDS or (word in _YEAR_WORDS and _YEAR.fullmatch(number) is not None)
+
+
+def _au_postcode_ok(text: str, start: int, postcode: int) -> bool:
+    """The postcode is in its state's ranges, and an ambiguous state code (`ACT`) follows a
+    comma or a capitalised town name."""
+    head = text[: start - 1]  # up to the space before the postcode
+    state = next(s for s in sorted(_AU_POSTCODES, key=len, reverse=True) if head.endswith(s))
+    if not any(lo <= postcode <= hi for lo, hi in _AU_POSTCODES[state]):
+        return False
+    if state not in _AU_AMBIGUOUS:
+        return True
+    before = head[: -len(state)]
+    if before.rstrip(" ").endswith(","):
+        return True
+    town = _TOWN_BEFORE.search(before)
+    return town is not None and town.group(1) not in _NOT_TOWNS
 
 
 def _lone_unit_in_address(text: str, start: int, end: int) -> bool:
@@ -200,19 +248,20 @@ class EnglishStreetAddressRecognizer(IdentifierRecognizer):
     capitalised or in capitals, optionally followed by a direction and a unit; or a unit alone
     beside a comma or line break (`Apt. 460`, `Suite 318`, `Flat 2`), a PO box, a ZIP code
     after a US state abbreviation, a UK postcode or a Canadian postal code (in capitals, with
-    its space).
+    its space), an Irish Eircode, an Australian state and postcode (in the state's ranges).
 
     **Matches**: `221B Baker Street`; `1600 Pennsylvania Ave NW, Suite 200` (all of it); `12
     St Omers Road`; `350 W. 5th Ave`; `Apt. 460` on a line of its own; `P.O. Box 318`;
-    `Springfield, IL 62704` (62704); `London SW1A 1AA`; `Toronto, ON M5H 2N2`; `地址：12
-    Harlow Road` (12 Harlow Road).
+    `Springfield, IL 62704` (62704); `London SW1A 1AA`; `Toronto, ON M5H 2N2`; `Dublin 2, D02
+    X285`; `Perth WA 6000` (6000); `地址：12 Harlow Road` (12 Harlow Road).
 
     **Does not match**: `I walked 3 blocks down the street` (lower case), `$5 Main Street
     special` (a price), `at 10:30 Park Lane` (a time), `2 dogs on the way`, `Suite` or
     `Apt` without a number, `CA 9410` (four digits), `SW1A1AA` and `sw1a 1aa` (no space, lower
     case), `Chapter 11 Bankruptcy Court`, `In 2019 Apple Park opened`, `the 9 Supreme Court
     justices` (the word before says what the number is), `Our 3 Mile Loop` (a quantity), `Unit
-    3 covers algebra` (a unit outside an address), `Order ID 48213`.
+    3 covers algebra` (a unit outside an address), `Order ID 48213`, `A12 3456` (no letter in
+    the Eircode's identifier), `NSW 7000` (not a New South Wales postcode), `the ACT 2023 exam`.
 
     **Reference**: USPS Publication 28 (street suffix abbreviations, secondary unit
     designators); GB/T 35273-2020 Annex A and GDPR Art. 4(1) (a personal address is personal
@@ -227,6 +276,8 @@ class EnglishStreetAddressRecognizer(IdentifierRecognizer):
         CandidatePattern(_UNIT_PATTERN, _UNIT, UNIT_SCORE),
         CandidatePattern(_UK_PATTERN, _UK_POSTCODE, POSTCODE_SCORE),
         CandidatePattern(_CA_PATTERN, _CA_POSTAL_CODE, POSTCODE_SCORE),
+        CandidatePattern(_EIRCODE_PATTERN, _EIRCODE, POSTCODE_SCORE),
+        CandidatePattern(_AU_PATTERN, _AU_STATE_POSTCODE, STATE_ZIP_SCORE),
     )
     CONTEXT = ()
     MIN_DIGIT_RUN = 1
@@ -272,6 +323,10 @@ class EnglishStreetAddressRecognizer(IdentifierRecognizer):
             state = text[start - 3 : start - 1]
             if state in _AMBIGUOUS_STATES and not text[: start - 3].rstrip(" ").endswith(","):
                 return None
+        elif name == _EIRCODE_PATTERN:
+            start -= 1  # the routing key's letter
+        elif name == _AU_PATTERN and not _au_postcode_ok(text, start, int(match.group())):
+            return None
         return start, end, pattern.score
 
 
