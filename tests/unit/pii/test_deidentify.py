@@ -231,3 +231,18 @@ def test_online_accounts_get_the_typed_placeholder_and_a_fingerprint(keyring: Ke
         ("QQ_NUMBER", fingerprint("QQ_NUMBER", "1234567890", key)),
         ("WECHAT_ID", fingerprint("WECHAT_ID", "Zhang_San88", key)),
     }
+
+
+@pytest.mark.parametrize("operator", ["surrogate", "keyed_pseudonym", "encrypt"])
+def test_kept_outputs_of_repeated_values_equal_fresh_ones_and_stay_bounded(
+    keyring: KeyRing, operator: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("tdg.transforms.pii.deidentify._MEMO_SIZE", 3)
+    kept = Deidentifier(only(operator), keyring)
+    names = ["Dana Reyes", "Lee Park", "Dana Reyes", "Ana Silva", "Tom Baker", "Lee Park"]
+    for name in names + names[::-1]:
+        text = f"Call {name} on 138 1234 5678 today"
+        findings = [find(text, name, "PERSON"), find(text, "138 1234 5678", "PHONE_NUMBER")]
+        fresh = Deidentifier(only(operator), keyring).apply(text, findings)
+        assert kept.apply(text, findings) == fresh
+        assert len(kept._memo) <= 3
