@@ -123,12 +123,18 @@ _POSTCODE_INWARD = re.compile("[0-9](?:[A-Z]{2}|[A-Z][0-9])")
 # letter is not taken (`A12 3456` is more often a reference than an Eircode).
 _EIR_LETTERS = "ACDEFHKNPRTVWXY"
 _EIRCODE = (
-    f"[0-9](?<={_NO_ALNUM_BEFORE}[{_EIR_LETTERS}][0-9])[0-9W][ ]?"
+    f"[0-9](?<={_NO_ALNUM_BEFORE}[{_EIR_LETTERS}][0-9])(?:[0-9]|(?<=D6)W)[ ]?"
     f"(?=[0-9]{{0,3}}[{_EIR_LETTERS}])[0-9{_EIR_LETTERS}]{{4}}(?![A-Za-z0-9])"
 )
+# An Eircode counts in an address (after a comma or a line break) or beside a word that
+# says it is one: a letter, two digits and four characters is also a model number (`Model T12
+# XK45`); An Post's closed list of 139 routing keys is not built in.
+_EIRCODE_CONTEXT = re.compile("(?i:eircode|ireland|dublin|co\\.|county)")
+_EIRCODE_CONTEXT_BEFORE = 40
 # An Australian state or territory and its four-digit postcode (`Sydney NSW 2000`), the
-# postcode in the state's ranges (Australia Post). SA, WA, NT and ACT are also words and
-# abbreviations (`ACT 2023`): their postcode counts only after a comma or a capitalised town.
+# postcode in the state's ranges (Australia Post), after a comma or a capitalised town, and
+# not followed by a lower-case word: years are New South Wales postcodes (`The NSW 2023
+# election`), and SA, WA, NT and ACT are also words and abbreviations (`Acme SA 5000 shares`).
 _AU_POSTCODES: dict[str, tuple[tuple[int, int], ...]] = {
     "NSW": ((1000, 2599), (2619, 2899), (2921, 2999)),
     "ACT": ((200, 299), (2600, 2618), (2900, 2920)),
@@ -146,6 +152,8 @@ _AU_STATE_POSTCODE = (
 )
 _TOWN_BEFORE = re.compile(f"(?<![{_LATIN}])([{_UPPER}][{_LATIN}]{{2,}})[ ]$")
 _NOT_TOWNS = frozenset({"The", "THE", "In", "At", "On", "By", "For", "And", "Our", "This", "That"})
+_TOWN_BACK = 40  # how far back `_TOWN_BEFORE` looks
+_LOWER_WORD_AFTER = re.compile("[ ]+[a-z]")
 
 # A number after one of these is not a house number: it numbers a chapter, a rule or a page
 # (`Chapter 11 Bankruptcy Court`), counts something (`the 9 Supreme Court justices`, `about
@@ -206,20 +214,27 @@ def numbered_otherwise(text: str, number_start: int, number: str) -> bool:
     return word in _NUMBERING_WORDS or (word in _YEAR_WORDS and _YEAR.fullmatch(number) is not None)
 
 
-def _au_postcode_ok(text: str, start: int, postcode: int) -> bool:
-    """The postcode is in its state's ranges, and an ambiguous state code (`ACT`) follows a
-    comma or a capitalised town name."""
-    head = text[: start - 1]  # up to the space before the postcode
+def _au_postcode_ok(text: str, start: int, end: int) -> bool:
+    """The postcode is in its state's ranges, follows a comma or a capitalised town name,
+    and no lower-case word follows it."""
+    head = text[max(0, start - _TOWN_BACK) : start - 1]  # up to the space before the postcode
     state = next(s for s in sorted(_AU_POSTCODES, key=len, reverse=True) if head.endswith(s))
+    postcode = int(text[start:end])
     if not any(lo <= postcode <= hi for lo, hi in _AU_POSTCODES[state]):
         return False
-    if state not in _AU_AMBIGUOUS:
-        return True
+    if _LOWER_WORD_AFTER.match(text, end):
+        return False
     before = head[: -len(state)]
     if before.rstrip(" ").endswith(","):
         return True
     town = _TOWN_BEFORE.search(before)
     return town is not None and town.group(1) not in _NOT_TOWNS
+
+
+def _eircode_in_address(text: str, start: int) -> bool:
+    """A comma or line break before the code (spaces aside), or an Eircode word near it."""
+    before = text[max(0, start - _EIRCODE_CONTEXT_BEFORE) : start].rstrip(" ")
+    return not before or before[-1] in ",\n" or _EIRCODE_CONTEXT.search(before) is not None
 
 
 def _lone_unit_in_address(text: str, start: int, end: int) -> bool:
@@ -261,7 +276,8 @@ class EnglishStreetAddressRecognizer(IdentifierRecognizer):
     case), `Chapter 11 Bankruptcy Court`, `In 2019 Apple Park opened`, `the 9 Supreme Court
     justices` (the word before says what the number is), `Our 3 Mile Loop` (a quantity), `Unit
     3 covers algebra` (a unit outside an address), `Order ID 48213`, `A12 3456` (no letter in
-    the Eircode's identifier), `NSW 7000` (not a New South Wales postcode), `the ACT 2023 exam`.
+    the Eircode's identifier), `Model T12 XK45` (an Eircode's shape outside an address),
+    `NSW 7000` (not a New South Wales postcode), `the ACT 2023 exam`, `Acme SA 5000 shares`.
 
     **Reference**: USPS Publication 28 (street suffix abbreviations, secondary unit
     designators); GB/T 35273-2020 Annex A and GDPR Art. 4(1) (a personal address is personal
@@ -325,7 +341,9 @@ class EnglishStreetAddressRecognizer(IdentifierRecognizer):
                 return None
         elif name == _EIRCODE_PATTERN:
             start -= 1  # the routing key's letter
-        elif name == _AU_PATTERN and not _au_postcode_ok(text, start, int(match.group())):
+            if not _eircode_in_address(text, start):
+                return None
+        elif name == _AU_PATTERN and not _au_postcode_ok(text, start, end):
             return None
         return start, end, pattern.score
 

@@ -16,10 +16,10 @@ from tdg.transforms.pii.recognizers.en_street_address import numbered_otherwise
 STREET_SCORE = 0.6
 
 _UPPER = "A-Z\u00c0-\u00d6\u00d8-\u00de\u0100-\u024f\u1e00-\u1eff"
-_LOWER = "a-z\u00df-\u00f6\u00f8-\u00ff\u0100-\u024f\u1e00-\u1eff"
 _LATIN = LATIN_LETTERS
-# A house number after the street (`8`, `8a`, `12-14`, `5/7`): no digit or letter right after.
-_AFTER_NUMBER = f"[0-9]{{0,4}}[A-Za-z]?(?:[-/][0-9]{{1,5}}[A-Za-z]?)?(?![{_LATIN}0-9])"
+# A house number after the street (`8`, `8a`, `12-14`, `12–14`, `5/7`): no digit or letter
+# right after.
+_AFTER_NUMBER = f"[0-9]{{0,4}}[A-Za-z]?(?:[-–/][0-9]{{1,5}}[A-Za-z]?)?(?![{_LATIN}0-9])"
 # A name word: capitalised (`Roma`, `Saint-Denis`, `D'Azeglio`) or in capitals.
 _NAME_WORD = f"[{_UPPER}][{_LATIN}]*(?:['’-][{_LATIN}]+)*"
 # Articles and prepositions inside street names (`Calle de Alcalá`, `Rua dos Anjos`,
@@ -44,7 +44,7 @@ _SUFFIXES = (
 # The same designators as words of their own after a name (`Berliner Straße 5`, `Am Alten
 # Weg 3`), capitalised.
 _SEPARATE = ("Straße", "Strasse", "Str.", "Gasse", "Weg", "Allee", "Platz", "Damm", "Ufer")
-_ENGLISH_WORDS = frozenset({"brigade", "renegade"})
+_ENGLISH_WORDS = frozenset({"brigade", "renegade", "stockade", "blockade"})
 
 
 def _led_by_number(designators: Sequence[str], before: str) -> str:
@@ -60,8 +60,9 @@ def _led_by_number(designators: Sequence[str], before: str) -> str:
     return f"[0-9](?<=[{last}][ ][0-9])(?:{'|'.join(lookbehinds)}){_AFTER_NUMBER}"
 
 
-_SUFFIXED = _led_by_number(_SUFFIXES, f"[{_LOWER}]{{3}}")
-_SEPARATE_WORD = _led_by_number(_SEPARATE, f"[{_LATIN}][ ]")
+_SUFFIXED = _led_by_number(_SUFFIXES, f"[{_LATIN}]{{2}}")
+# after a word and a space, or a hyphen (`Karl-Marx-Straße 5`)
+_SEPARATE_WORD = _led_by_number(_SEPARATE, f"[{_LATIN}][ -]")
 
 # Designator first, the name and the house number after (Italian, Spanish, Catalan,
 # Portuguese, and French written that way): `Via Roma 131`, `Calle de Alcalá, 12`.
@@ -76,24 +77,51 @@ _LEAD = f"(?:{_PARTICLE}[ ]|{_ELIDED})*"
 _NAME = f"{_LEAD}{_NAME_WORD}(?:[ ]{_LEAD}{_NAME_WORD}){{0,3}}"
 # Led by the designator word (the letter before it is checked in `reported_span`).
 _DESIGNATOR_FIRST = f"(?:{'|'.join(_NAME_FIRST)})[ ]+{_NAME}(?:,[ ]*|[ ]+)[0-9]{_AFTER_NUMBER}"
-# French: number, then the designator in lower case, then the name (`12 rue de la Paix`,
-# `5, avenue Victor Hugo`, `3 bis rue des Lilas`).
+# Designators that are also English words or names (`Place Your Order 5`, `Via Twitter 3`,
+# `Estrada Family 5`): their number must end the line or be followed by punctuation.
+_AMBIGUOUS_FIRST = frozenset(
+    {"Via", "Place", "Plaza", "Rue", "Estrada", "Impasse", "Largo", "Camino", "Corso", "Strada"}
+)
+# French: number, then the designator in lower case (or `Rue`), then the name (`12 rue de la
+# Paix`, `5, avenue Victor Hugo`, `3 bis rue des Lilas`).
 _FRENCH = (
     r"[0-9](?<![A-Za-z0-9_$£€#][0-9])[0-9]{0,3}(?:[ ]?(?:bis|ter))?,?[ ]+"
-    r"(?:rue|avenue|boulevard|bd|place|allée|chemin|impasse|quai|cours|route)[ ]+"
-    f"{_NAME}(?![{_LATIN}])"
+    r"(?P<designator>rue|Rue|avenue|boulevard|bd|place|allée|chemin|impasse|quai|cours|route)"
+    f"[ ]+(?P<street>{_NAME})(?![{_LATIN}])"
 )
+# French designators that are English words (`Bus 42 route Downtown`, `exit 5 avenue North`):
+# the name must hold two words or an article.
+_ENGLISH_FRENCH = frozenset({"route", "place", "avenue", "cours", "boulevard"})
+_ARTICLE = re.compile(f"(?:^|[ ])(?:{_PARTICLE}[ ]|{_ELIDED})")
+# A name that starts like an English phrase (`Place Your Order 5`), or a number that counts
+# or is a year, a decimal or a version (`Via USB 3.0`, `Calle Ocho 2024`).
+_NOT_NAMES = frozenset(
+    {"The", "A", "An", "Your", "Our", "My", "His", "Her", "Their", "Its", "This", "That",
+     "These", "Those"}
+)  # fmt: skip
+_COUNTED = frozenset(
+    {"minutes", "minute", "hours", "hour", "days", "times", "people", "members", "episodes",
+     "inches", "points", "percent", "years", "months", "weeks", "seconds", "miles", "km",
+     "stars", "items", "codes", "games", "goals", "players", "units", "pieces", "per"}
+)  # fmt: skip
+_YEAR = re.compile("(?:19|20)[0-9]{2}")
+_NEXT_WORD = re.compile(r"[ ]+([a-z]+)")
+_ALL_CAPS = re.compile("[A-Z]{2,}")
+_LATIN_LETTER = re.compile(f"[{_LATIN}]")
 _SUFFIXED_PATTERN = "eu_street_suffix_v1"
 _SEPARATE_PATTERN = "eu_street_word_v1"
 _FIRST_PATTERN = "eu_street_designator_first_v1"
 _FRENCH_PATTERN = "fr_street_number_first_v1"
 # After a street line: a postcode and a town on the same line or the next (`, 10115
-# Berlin`, `\n1012 AB Amsterdam`, `, 00184 Roma`, `, F-75001 Paris`).
+# Berlin`, `\n1012 AB Amsterdam`, `, 00184 Roma`, `, F-75001 Paris`, `, 1100-053 Lisboa`).
 _POSTCODE_TOWN = re.compile(
-    f"(?:,[ ]*|[ ]*\\n[ ]*)(?:[A-Z]{{1,2}}-)?[0-9]{{4,5}}(?:[ ][A-Z]{{2}})?[ ]+{_NAME_WORD}"
-    f"(?:[ ]{_NAME_WORD})?(?![{_LATIN}])"
+    f"(?:,[ ]*|[ ]*(?P<newline>\\n)[ ]*)(?P<code>(?:[A-Z]{{1,2}}-)?[0-9]{{4,5}}(?:-[0-9]{{3}})?)"
+    f"(?:[ ][A-Z]{{2}})?[ ]+{_NAME_WORD}(?:[ ]{_NAME_WORD})?(?![{_LATIN}])"
 )
-_NAME_START = re.compile(f"(?:{_NAME_WORD}[ ]){{0,3}}$")
+# One or two capitalised words before a separate designator (`Am Alten Weg`).
+_WORDS_BEFORE = re.compile(f"(?:{_NAME_WORD}[ ]){{1,2}}$")
+# How far back `_WORDS_BEFORE` looks: two long words.
+_WORDS_BACK = 64
 
 
 class EuropeanStreetAddressRecognizer(IdentifierRecognizer):
@@ -106,19 +134,25 @@ class EuropeanStreetAddressRecognizer(IdentifierRecognizer):
     same line or the next are part of the span.
 
     **Format**: a capitalised word ending in a designator (German -straße/-str./-weg/-platz,
-    Dutch -straat/-gracht/-laan, Scandinavian -gatan/-gade/-vej, Finnish -katu ...) or up to
-    three capitalised words and a separate designator (`Berliner Straße`), then a number; or
-    a designator word (Via, Piazza, Calle, Avenida, Rua, Rue, Carrer ...), up to four name
-    words with articles, and a number; or a number, a lower-case French designator and the
-    name. Optionally `, 10115 Berlin` after.
+    Dutch -straat/-gracht/-laan, Scandinavian -gatan/-gade/-vej, Finnish -katu ...), a
+    hyphenated compound before a designator (`Karl-Marx-Straße`), or one or two capitalised
+    words and a separate designator (`Berliner Straße`), then a number; or a designator word
+    (Via, Piazza, Calle, Avenida, Rua, Rue, Carrer ...), up to four name words with articles,
+    and a number; or a number, a lower-case French designator (or `Rue`) and the name.
+    Optionally `, 10115 Berlin` after. Designators that are also English words or names (Via,
+    Place, Plaza, Rue, Estrada ...) count only where the number ends the line or punctuation
+    follows it, so `Via Roma 131 is ...` in running prose is missed.
 
     **Matches**: `Lindenstraße 8`; `Hauptstr. 5`; `Keizersgracht 123, 1015 CJ Amsterdam`;
-    `Storgatan 5`; `Berliner Straße 5`; `Via Roma 131`; `Calle de Alcalá, 12`; `Rua dos
-    Anjos 27`; `12 rue de la Paix`; `5, avenue Victor Hugo`.
+    `Storgatan 5`; `Berliner Straße 5`; `Karl-Marx-Straße 5`; `Via Roma 131`; `Calle de
+    Alcalá, 12`; `Rua dos Anjos 27`; `12 rue de la Paix`; `5, avenue Victor Hugo`; `寄到
+    Lindenstraße 8` (Lindenstraße 8).
 
-    **Does not match**: `the 3rd Brigade 5`, `via email 3 times` (lower case), `Via 3` (no
-    name), `lindenstraße 8` (lower case), `Chapter 5 rue` (no name after), `page 12 rue
-    Morgue` (the word before says what the number is).
+    **Does not match**: `the 3rd Brigade 5`, `Operation Stockade 3` (English words), `via
+    email 3 times` (lower case), `Via 3` (no name), `Place Your Order 5 minutes`, `Via Twitter 3
+    people`, `Via SMS 2`, `Via USB 3.0`, `Calle Ocho 2024` (a phrase, an acronym, a count, a
+    version, a year), `Bus 42 route Downtown` (an English designator needs two name words or
+    an article), `page 12 rue Morgue` (the word before says what the number is).
 
     **Reference**: UPU address formats of Germany, the Netherlands, Sweden, Denmark, Finland,
     Italy, Spain, Portugal and France; GDPR Art. 4(1) (a personal address is personal data).
@@ -138,40 +172,75 @@ class EuropeanStreetAddressRecognizer(IdentifierRecognizer):
         self, text: str, match: re.Match[str], pattern: CandidatePattern
     ) -> tuple[int, int, float] | None:
         """The street line with the name before a trailing number, and a postcode and town
-        after; None where the name is not capitalised or is an English word, or the word
-        before a French line's number says what it is."""
+        after; None where the name is not capitalised, is an English word or starts like an
+        English phrase, or the number is a year, a decimal or counts something."""
         start, end = match.start(), match.end()
         name = pattern.name
+        if end < len(text) - 1 and text[end] == "." and text[end + 1].isdigit():
+            return None  # a decimal or version (`Via USB 3.0`)
         if name in (_SUFFIXED_PATTERN, _SEPARATE_PATTERN):
             name_start = _name_start(text, start - 1, name == _SUFFIXED_PATTERN)
             if name_start is None:
                 return None
             start = name_start
         elif name == _FIRST_PATTERN:
-            if start > 0 and text[start - 1].isalpha():
+            if start > 0 and _LATIN_LETTER.match(text, start - 1):
                 return None  # inside a word (`Trivia Night 3`)
-        elif numbered_otherwise(text, start, match.group().split(" ", 1)[0].rstrip(",")):
-            return None  # French, number first: `page 12 rue Morgue`
+            if not _first_line_ok(text, match):
+                return None
+        else:  # French, number first
+            number = match.group().split(" ", 1)[0].rstrip(",")
+            if numbered_otherwise(text, start, number):
+                return None  # `page 12 rue Morgue`
+            street = match.group("street")
+            if match.group("designator") in _ENGLISH_FRENCH and not (
+                " " in street or _ARTICLE.match(" " + street)
+            ):
+                return None  # `Bus 42 route Downtown`
         after = _POSTCODE_TOWN.match(text, end)
-        if after is not None:
+        if after is not None and not (
+            after.group("newline") and _YEAR.fullmatch(after.group("code"))
+        ):  # not a title on the next line (`2023 Annual Report`)
             end = after.end()
         return start, end, pattern.score
 
 
+def _first_line_ok(text: str, match: re.Match[str]) -> bool:
+    """A designator-first line (`Via Roma 131`) whose name does not start like an English
+    phrase or hold an acronym (`Place Your Order 5`, `Via SMS 2`), whose number is not a year
+    (`Calle Ocho 2024`) and is not followed by what it counts (`Via Twitter 3 people`); after
+    a designator that is also an English word or a name, only at the end of a line or before
+    punctuation."""
+    words = match.group().split()
+    designator, first = words[0], words[1]
+    if first in _NOT_NAMES or any(_ALL_CAPS.fullmatch(w.rstrip(",")) for w in words[1:-1]):
+        return False
+    number = re.match("[0-9]+", words[-1])
+    if number is not None and _YEAR.fullmatch(number.group()):
+        return False
+    following = _NEXT_WORD.match(text, match.end())
+    if following is None:
+        return True
+    return designator not in _AMBIGUOUS_FIRST and following.group(1) not in _COUNTED
+
+
 def _name_start(text: str, space: int, suffixed: bool) -> int | None:
     """Where the street name before the number's space starts: the word holding the suffix
-    (`Lindenstraße`), or the capitalised words before a separate designator; None if the
-    word is not capitalised or is an English word."""
+    (`Lindenstraße`), a hyphenated compound (`Karl-Marx-Straße`), or one or two capitalised
+    words before a separate designator (`Am Alten Weg`); None if the word is not capitalised
+    or is an English word. Only Latin letters count: `寄到Lindenstraße 8` starts at L."""
     word_start = space
-    while word_start > 0 and (text[word_start - 1].isalpha() or text[word_start - 1] in "'’-."):
+    while word_start > 0 and (
+        _LATIN_LETTER.match(text, word_start - 1) or text[word_start - 1] in "'’-."
+    ):
         word_start -= 1
     word = text[word_start:space]
-    if suffixed:
-        if not word[:1].isupper() or word.lower() in _ENGLISH_WORDS:
-            return None
+    if not word[:1].isupper() or word.lower() in _ENGLISH_WORDS:
+        return None
+    if suffixed or "-" in word:
         return word_start
-    before = _NAME_START.search(text, max(0, word_start - 80), word_start)
-    if before is None or before.start() == word_start:
+    before = _WORDS_BEFORE.search(text, max(0, word_start - _WORDS_BACK), word_start)
+    if before is None:
         return None  # a designator alone (`Platz 3`)
     return before.start()
 
