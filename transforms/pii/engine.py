@@ -21,6 +21,7 @@ import bisect
 import copy
 import itertools
 import logging
+import operator
 import re
 import string
 from collections.abc import Callable, Iterable, Sequence
@@ -370,12 +371,9 @@ def _joined(
     joined = _SEPARATOR.join(chosen)
     if joined.count(_SEPARATOR) != len(chosen) - 1:
         return "", {}
-    index_at_end = {}
-    end = -1
-    for i, text in zip(indexes, chosen, strict=True):
-        end += len(text) + 1
-        index_at_end[end] = i
-    return joined, index_at_end
+    # text k ends at its characters and those of the texts and separators before it
+    ends = map(operator.add, accumulate(map(len, chosen)), range(len(chosen)))
+    return joined, dict(zip(ends, indexes, strict=True))
 
 
 @cached_by_regex_identity
