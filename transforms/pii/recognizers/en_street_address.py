@@ -126,15 +126,16 @@ _EIRCODE = (
     f"[0-9](?<={_NO_ALNUM_BEFORE}[{_EIR_LETTERS}][0-9])(?:[0-9]|(?<=D6)W)[ ]?"
     f"(?=[0-9]{{0,3}}[{_EIR_LETTERS}])[0-9{_EIR_LETTERS}]{{4}}(?![A-Za-z0-9])"
 )
-# An Eircode counts in an address (after a comma or a line break) or beside a word that
+# An Eircode counts in an address (after a comma, colon or line break) or beside a word that
 # says it is one: a letter, two digits and four characters is also a model number (`Model T12
 # XK45`); An Post's closed list of 139 routing keys is not built in.
-_EIRCODE_CONTEXT = re.compile("(?i:eircode|ireland|dublin|co\\.|county)")
+_EIRCODE_CONTEXT = re.compile("(?i:eircode|ireland|dublin|co\\.|county|address)")
 _EIRCODE_CONTEXT_BEFORE = 40
 # An Australian state or territory and its four-digit postcode (`Sydney NSW 2000`), the
-# postcode in the state's ranges (Australia Post), after a comma or a capitalised town, and
-# not followed by a lower-case word: years are New South Wales postcodes (`The NSW 2023
-# election`), and SA, WA, NT and ACT are also words and abbreviations (`Acme SA 5000 shares`).
+# postcode in the state's ranges (Australia Post), after a comma or a capitalised town or
+# not followed by a lower-case word (years are New South Wales postcodes: `The NSW 2023
+# election`); SA, WA, NT and ACT are also words and abbreviations (`Acme SA 5000 shares`),
+# so after them both.
 _AU_POSTCODES: dict[str, tuple[tuple[int, int], ...]] = {
     "NSW": ((1000, 2599), (2619, 2899), (2921, 2999)),
     "ACT": ((200, 299), (2600, 2618), (2900, 2920)),
@@ -215,26 +216,30 @@ def numbered_otherwise(text: str, number_start: int, number: str) -> bool:
 
 
 def _au_postcode_ok(text: str, start: int, end: int) -> bool:
-    """The postcode is in its state's ranges, follows a comma or a capitalised town name,
-    and no lower-case word follows it."""
+    """The postcode is in its state's ranges; after NSW, VIC, QLD or TAS it follows a comma
+    or a capitalised town, or no lower-case word follows it (`Address: NSW 2000`, but not
+    `The NSW 2023 election`); after SA, WA, NT or ACT, which are also words and abbreviations,
+    both."""
     head = text[max(0, start - _TOWN_BACK) : start - 1]  # up to the space before the postcode
     state = next(s for s in sorted(_AU_POSTCODES, key=len, reverse=True) if head.endswith(s))
     postcode = int(text[start:end])
     if not any(lo <= postcode <= hi for lo, hi in _AU_POSTCODES[state]):
         return False
-    if _LOWER_WORD_AFTER.match(text, end):
-        return False
     before = head[: -len(state)]
-    if before.rstrip(" ").endswith(","):
-        return True
     town = _TOWN_BEFORE.search(before)
-    return town is not None and town.group(1) not in _NOT_TOWNS
+    placed = before.rstrip(" ").endswith(",") or (
+        town is not None and town.group(1) not in _NOT_TOWNS
+    )
+    prose_after = _LOWER_WORD_AFTER.match(text, end) is not None
+    if state in _AU_AMBIGUOUS:
+        return placed and not prose_after
+    return placed or not prose_after
 
 
 def _eircode_in_address(text: str, start: int) -> bool:
     """A comma or line break before the code (spaces aside), or an Eircode word near it."""
     before = text[max(0, start - _EIRCODE_CONTEXT_BEFORE) : start].rstrip(" ")
-    return not before or before[-1] in ",\n" or _EIRCODE_CONTEXT.search(before) is not None
+    return not before or before[-1] in ",:\n" or _EIRCODE_CONTEXT.search(before) is not None
 
 
 def _lone_unit_in_address(text: str, start: int, end: int) -> bool:

@@ -77,11 +77,6 @@ _LEAD = f"(?:{_PARTICLE}[ ]|{_ELIDED})*"
 _NAME = f"{_LEAD}{_NAME_WORD}(?:[ ]{_LEAD}{_NAME_WORD}){{0,3}}"
 # Led by the designator word (the letter before it is checked in `reported_span`).
 _DESIGNATOR_FIRST = f"(?:{'|'.join(_NAME_FIRST)})[ ]+{_NAME}(?:,[ ]*|[ ]+)[0-9]{_AFTER_NUMBER}"
-# Designators that are also English words or names (`Place Your Order 5`, `Via Twitter 3`,
-# `Estrada Family 5`): their number must end the line or be followed by punctuation.
-_AMBIGUOUS_FIRST = frozenset(
-    {"Via", "Place", "Plaza", "Rue", "Estrada", "Impasse", "Largo", "Camino", "Corso", "Strada"}
-)
 # French: number, then the designator in lower case (or `Rue`), then the name (`12 rue de la
 # Paix`, `5, avenue Victor Hugo`, `3 bis rue des Lilas`).
 _FRENCH = (
@@ -90,9 +85,12 @@ _FRENCH = (
     f"[ ]+(?P<street>{_NAME})(?![{_LATIN}])"
 )
 # French designators that are English words (`Bus 42 route Downtown`, `exit 5 avenue North`):
-# the name must hold two words or an article.
+# a one-word name after them must not be an English direction or place word.
 _ENGLISH_FRENCH = frozenset({"route", "place", "avenue", "cours", "boulevard"})
-_ARTICLE = re.compile(f"(?:^|[ ])(?:{_PARTICLE}[ ]|{_ELIDED})")
+_ENGLISH_PLACE_WORDS = frozenset(
+    {"North", "South", "East", "West", "Downtown", "Uptown", "Midtown", "Behind", "Ahead",
+     "Express", "Central", "Main", "Home", "Here", "There"}
+)  # fmt: skip
 # A name that starts like an English phrase (`Place Your Order 5`), or a number that counts
 # or is a year, a decimal or a version (`Via USB 3.0`, `Calle Ocho 2024`).
 _NOT_NAMES = frozenset(
@@ -107,6 +105,12 @@ _COUNTED = frozenset(
 _YEAR = re.compile("(?:19|20)[0-9]{2}")
 _NEXT_WORD = re.compile(r"[ ]+([a-z]+)")
 _ALL_CAPS = re.compile("[A-Z]{2,}")
+_ROMAN = re.compile("[IVXLC]+")  # `Via XX Settembre`, `Corso Vittorio Emanuele II`
+# A number followed right away by a Chinese classifier counts something (`3个`, `3张`); a
+# Chinese house number is followed by 号.
+_CLASSIFIERS = frozenset("个張张次人位名年月日天岁歲元块塊件条條本")
+# How far back a hyphenated compound before a separate designator may reach.
+_COMPOUND_BACK = 48
 _LATIN_LETTER = re.compile(f"[{_LATIN}]")
 _SUFFIXED_PATTERN = "eu_street_suffix_v1"
 _SEPARATE_PATTERN = "eu_street_word_v1"
@@ -115,7 +119,7 @@ _FRENCH_PATTERN = "fr_street_number_first_v1"
 # After a street line: a postcode and a town on the same line or the next (`, 10115
 # Berlin`, `\n1012 AB Amsterdam`, `, 00184 Roma`, `, F-75001 Paris`, `, 1100-053 Lisboa`).
 _POSTCODE_TOWN = re.compile(
-    f"(?:,[ ]*|[ ]*(?P<newline>\\n)[ ]*)(?P<code>(?:[A-Z]{{1,2}}-)?[0-9]{{4,5}}(?:-[0-9]{{3}})?)"
+    f"(?:,[ ]*|[ ]*\\n[ ]*)(?:[A-Z]{{1,2}}-)?[0-9]{{4,5}}(?:-[0-9]{{3}})?"
     f"(?:[ ][A-Z]{{2}})?[ ]+{_NAME_WORD}(?:[ ]{_NAME_WORD})?(?![{_LATIN}])"
 )
 # One or two capitalised words before a separate designator (`Am Alten Weg`).
@@ -139,9 +143,7 @@ class EuropeanStreetAddressRecognizer(IdentifierRecognizer):
     words and a separate designator (`Berliner Straße`), then a number; or a designator word
     (Via, Piazza, Calle, Avenida, Rua, Rue, Carrer ...), up to four name words with articles,
     and a number; or a number, a lower-case French designator (or `Rue`) and the name.
-    Optionally `, 10115 Berlin` after. Designators that are also English words or names (Via,
-    Place, Plaza, Rue, Estrada ...) count only where the number ends the line or punctuation
-    follows it, so `Via Roma 131 is ...` in running prose is missed.
+    Optionally `, 10115 Berlin` after.
 
     **Matches**: `Lindenstraße 8`; `Hauptstr. 5`; `Keizersgracht 123, 1015 CJ Amsterdam`;
     `Storgatan 5`; `Berliner Straße 5`; `Karl-Marx-Straße 5`; `Via Roma 131`; `Calle de
@@ -151,8 +153,9 @@ class EuropeanStreetAddressRecognizer(IdentifierRecognizer):
     **Does not match**: `the 3rd Brigade 5`, `Operation Stockade 3` (English words), `via
     email 3 times` (lower case), `Via 3` (no name), `Place Your Order 5 minutes`, `Via Twitter 3
     people`, `Via SMS 2`, `Via USB 3.0`, `Calle Ocho 2024` (a phrase, an acronym, a count, a
-    version, a year), `Bus 42 route Downtown` (an English designator needs two name words or
-    an article), `page 12 rue Morgue` (the word before says what the number is).
+    version, a year), `Via Twitter 3个人` (a count), `Bus 42 route Downtown` (an English
+    word after an English designator), `page 12 rue Morgue` (the word before says what the
+    number is).
 
     **Reference**: UPU address formats of Germany, the Netherlands, Sweden, Denmark, Finland,
     Italy, Spain, Portugal and France; GDPR Art. 4(1) (a personal address is personal data).
@@ -178,6 +181,8 @@ class EuropeanStreetAddressRecognizer(IdentifierRecognizer):
         name = pattern.name
         if end < len(text) - 1 and text[end] == "." and text[end + 1].isdigit():
             return None  # a decimal or version (`Via USB 3.0`)
+        if end < len(text) and text[end] in _CLASSIFIERS:
+            return None  # a count (`Via Twitter 3个人`)
         if name in (_SUFFIXED_PATTERN, _SEPARATE_PATTERN):
             name_start = _name_start(text, start - 1, name == _SUFFIXED_PATTERN)
             if name_start is None:
@@ -193,35 +198,37 @@ class EuropeanStreetAddressRecognizer(IdentifierRecognizer):
             if numbered_otherwise(text, start, number):
                 return None  # `page 12 rue Morgue`
             street = match.group("street")
-            if match.group("designator") in _ENGLISH_FRENCH and not (
-                " " in street or _ARTICLE.match(" " + street)
-            ):
+            if match.group("designator") in _ENGLISH_FRENCH and street in _ENGLISH_PLACE_WORDS:
                 return None  # `Bus 42 route Downtown`
         after = _POSTCODE_TOWN.match(text, end)
-        if after is not None and not (
-            after.group("newline") and _YEAR.fullmatch(after.group("code"))
-        ):  # not a title on the next line (`2023 Annual Report`)
+        if after is not None:
             end = after.end()
         return start, end, pattern.score
 
 
 def _first_line_ok(text: str, match: re.Match[str]) -> bool:
     """A designator-first line (`Via Roma 131`) whose name does not start like an English
-    phrase or hold an acronym (`Place Your Order 5`, `Via SMS 2`), whose number is not a year
-    (`Calle Ocho 2024`) and is not followed by what it counts (`Via Twitter 3 people`); after
-    a designator that is also an English word or a name, only at the end of a line or before
-    punctuation."""
+    phrase or hold an acronym (`Place Your Order 5`, `Via SMS 2`; Roman numerals are names,
+    `Via XX Settembre`), whose number is not followed by what it counts (`Via Twitter 3
+    people`) and is not a year unless a postcode follows (`Calle Ocho 2024`, but `Calle de
+    Alcalá 2001, 28001 Madrid`)."""
     words = match.group().split()
-    designator, first = words[0], words[1]
-    if first in _NOT_NAMES or any(_ALL_CAPS.fullmatch(w.rstrip(",")) for w in words[1:-1]):
+    first = words[1]
+    if first in _NOT_NAMES:
         return False
-    number = re.match("[0-9]+", words[-1])
-    if number is not None and _YEAR.fullmatch(number.group()):
+    for word in words[1:-1]:
+        word = word.rstrip(",")
+        if _ALL_CAPS.fullmatch(word) and not _ROMAN.fullmatch(word):
+            return False
+    number = re.match("[0-9]+", words[-1].split(",")[-1])
+    if (
+        number is not None
+        and _YEAR.fullmatch(number.group())
+        and _POSTCODE_TOWN.match(text, match.end()) is None
+    ):
         return False
     following = _NEXT_WORD.match(text, match.end())
-    if following is None:
-        return True
-    return designator not in _AMBIGUOUS_FIRST and following.group(1) not in _COUNTED
+    return following is None or following.group(1) not in _COUNTED
 
 
 def _name_start(text: str, space: int, suffixed: bool) -> int | None:
@@ -237,8 +244,10 @@ def _name_start(text: str, space: int, suffixed: bool) -> int | None:
     word = text[word_start:space]
     if not word[:1].isupper() or word.lower() in _ENGLISH_WORDS:
         return None
-    if suffixed or "-" in word:
+    if suffixed:
         return word_start
+    if "-" in word:
+        return word_start if space - word_start <= _COMPOUND_BACK else None
     before = _WORDS_BEFORE.search(text, max(0, word_start - _WORDS_BACK), word_start)
     if before is None:
         return None  # a designator alone (`Platz 3`)
