@@ -251,7 +251,11 @@ def _name_start(text: str, space: int, suffixed: bool) -> int | None:
     before = _WORDS_BEFORE.search(text, max(0, word_start - _WORDS_BACK), word_start)
     if before is None:
         return None  # a designator alone (`Platz 3`)
-    return before.start()
+    start = before.start()
+    first = before.group().split(" ", 1)[0]
+    if first in _NOT_NAMES:  # `The Old Weg 5` starts at Old
+        start += len(first) + 1
+    return start if start < word_start else None
 
 
 RECOGNIZER = EuropeanStreetAddressRecognizer
