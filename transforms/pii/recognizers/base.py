@@ -30,6 +30,9 @@ from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
 # Additional (José, Sigurðardóttir, Łąkowa, Nguyễn), never an ideograph. For the English
 # recognizers' words (names, street names) in text that may mix scripts.
 LATIN_LETTERS = "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff"
+# Their capitals: ASCII and Latin-1; Latin Extended (Łąkowa) mixes cases in its ranges and is
+# let in whole. What starts a name word.
+LATIN_CAPITALS = "A-Z\u00c0-\u00d6\u00d8-\u00de\u0100-\u024f\u1e00-\u1eff"
 
 # Characters people put between digit groups; stripped before validation.
 _SEPARATORS = str.maketrans("", "", " -()·・.+")

@@ -7,6 +7,7 @@ import string
 from collections.abc import Sequence
 
 from tdg.transforms.pii.recognizers.base import (
+    LATIN_CAPITALS,
     LATIN_LETTERS,
     CandidatePattern,
     IdentifierRecognizer,
@@ -48,9 +49,7 @@ _DIRECTIONS = (
     r"|(?:[NS]\.?[EW]|[NSEW])(?![A-Za-z])\.?"
 )
 _LATIN = LATIN_LETTERS
-# Capitals: ASCII and Latin-1; Latin Extended (Łąkowa) mixes cases in its ranges and is let in
-# whole.
-_UPPER = "A-Z\u00c0-\u00d6\u00d8-\u00de\u0100-\u024f\u1e00-\u1eff"
+_UPPER = LATIN_CAPITALS
 # A house number (`12`, `221B`, `10-12`), not part of a price, time, decimal or longer code.
 # Every pattern here starts with a digit or a letter, not with an assertion: `re` then skips
 # ahead to the next one in C (the assertions follow the first character, or are checked in
@@ -178,14 +177,14 @@ _YEAR_WORDS = frozenset(
      "year", "early", "late", "mid", "spring", "summer", "autumn", "fall", "winter"}
 )  # fmt: skip
 # A first street-name word that makes the number a quantity (`3 Mile Loop`, `10 Best Hiking
-# Trail Tips`, `the 12 Week Path`).
-_QUANTITY_WORDS = frozenset(
+# Trail Tips`, `the 12 Week Path`); the European rule also reads them after a number.
+QUANTITY_WORDS = frozenset(
     {"mile", "miles", "km", "kilometre", "kilometer", "meter", "metre", "foot", "feet", "inch",
      "yard", "minute", "hour", "day", "week", "month", "year", "best", "top", "star", "step",
      "ways", "things", "tips", "reasons", "times", "percent", "per", "points", "people",
      "million", "billion", "thousand", "hundred"}
 )  # fmt: skip
-_YEAR = re.compile("(?:19|20)[0-9]{2}")
+YEAR = re.compile("(?:19|20)[0-9]{2}")  # a number that may be a year
 _WORD_BEFORE = re.compile(r"([A-Za-z]+)[.,:]?[ ]+$")
 _STREET_PATTERN = "en_street_address_v1"
 _UNIT_PATTERN = "en_address_unit_v1"
@@ -212,7 +211,7 @@ def numbered_otherwise(text: str, number_start: int, number: str) -> bool:
     if before is None:
         return False
     word = before.group(1).lower()
-    return word in _NUMBERING_WORDS or (word in _YEAR_WORDS and _YEAR.fullmatch(number) is not None)
+    return word in _NUMBERING_WORDS or (word in _YEAR_WORDS and YEAR.fullmatch(number) is not None)
 
 
 def _au_postcode_ok(text: str, start: int, end: int) -> bool:
@@ -334,7 +333,7 @@ class EnglishStreetAddressRecognizer(IdentifierRecognizer):
             if number is not None and numbered_otherwise(text, start, number.group()):
                 return None
             first = match.group("words").split(" ", 1)[0].rstrip(".").lower()
-            if first in _QUANTITY_WORDS:
+            if first in QUANTITY_WORDS:
                 return None
         elif name in _POSTCODES:
             start = text.rindex(" ", 0, start)

@@ -7,15 +7,20 @@ from collections.abc import Sequence
 from itertools import groupby
 
 from tdg.transforms.pii.recognizers.base import (
+    LATIN_CAPITALS,
     LATIN_LETTERS,
     CandidatePattern,
     IdentifierRecognizer,
 )
-from tdg.transforms.pii.recognizers.en_street_address import numbered_otherwise
+from tdg.transforms.pii.recognizers.en_street_address import (
+    QUANTITY_WORDS,
+    YEAR,
+    numbered_otherwise,
+)
 
 STREET_SCORE = 0.6
 
-_UPPER = "A-Z\u00c0-\u00d6\u00d8-\u00de\u0100-\u024f\u1e00-\u1eff"
+_UPPER = LATIN_CAPITALS
 _LATIN = LATIN_LETTERS
 # A house number after the street (`8`, `8a`, `12-14`, `12–14`, `5/7`): no digit or letter
 # right after.
@@ -97,12 +102,10 @@ _NOT_NAMES = frozenset(
     {"The", "A", "An", "Your", "Our", "My", "His", "Her", "Their", "Its", "This", "That",
      "These", "Those"}
 )  # fmt: skip
-_COUNTED = frozenset(
-    {"minutes", "minute", "hours", "hour", "days", "times", "people", "members", "episodes",
-     "inches", "points", "percent", "years", "months", "weeks", "seconds", "miles", "km",
-     "stars", "items", "codes", "games", "goals", "players", "units", "pieces", "per"}
-)  # fmt: skip
-_YEAR = re.compile("(?:19|20)[0-9]{2}")
+_COUNTED = QUANTITY_WORDS | {
+    "minutes", "hours", "days", "members", "episodes", "inches", "years", "months", "weeks",
+    "seconds", "stars", "items", "codes", "games", "goals", "players", "units", "pieces",
+}  # fmt: skip
 _NEXT_WORD = re.compile(r"[ ]+([a-z]+)")
 _ALL_CAPS = re.compile("[A-Z]{2,}")
 _ROMAN = re.compile("[IVXLC]+")  # `Via XX Settembre`, `Corso Vittorio Emanuele II`
@@ -223,7 +226,7 @@ def _first_line_ok(text: str, match: re.Match[str]) -> bool:
     number = re.match("[0-9]+", words[-1].split(",")[-1])
     if (
         number is not None
-        and _YEAR.fullmatch(number.group())
+        and YEAR.fullmatch(number.group())
         and _POSTCODE_TOWN.match(text, match.end()) is None
     ):
         return False
