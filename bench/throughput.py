@@ -254,8 +254,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         from tdg.transforms.keys import init_keys
 
-        init_keys(Path(tmp))
         keys = Path(tmp)
+        init_keys(keys)
         systems: list[tuple[str, MakeRun]] = [
             ("presidio", lambda: presidio_system(args.spacy_model)),
             ("tdg-thorough", lambda: tdg_system("thorough", keys)),

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -12,7 +13,7 @@ BENCH = Path(__file__).resolve().parents[2] / "bench"
 
 
 @pytest.fixture(scope="module")
-def throughput():  # type: ignore[no-untyped-def]
+def throughput() -> ModuleType:
     sys.path.insert(0, str(BENCH))
     try:
         import throughput as module
@@ -22,14 +23,14 @@ def throughput():  # type: ignore[no-untyped-def]
 
 
 def test_each_timed_pass_reads_only_text_its_system_had_not_read(
-    throughput,  # type: ignore[no-untyped-def]
+    throughput: ModuleType,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(throughput, "MIN_MEASURED_CPU_SECONDS", 0.0)
     corpus = [f"text {i}" for i in range(7)]
     systems: list[list[list[str]]] = []  # per system built, the texts of each of its calls
 
-    def make():  # type: ignore[no-untyped-def]
+    def make() -> Callable[[Sequence[str], str], int]:
         calls: list[list[str]] = []
         systems.append(calls)
 

@@ -146,6 +146,7 @@ _AU_POSTCODES: dict[str, tuple[tuple[int, int], ...]] = {
     "NT": ((800, 999),),
 }
 _AU_AMBIGUOUS = frozenset({"SA", "WA", "NT", "ACT"})
+_AU_STATES = tuple(sorted(_AU_POSTCODES, key=len, reverse=True))  # NSW before SA
 _AU_STATE_POSTCODE = (
     "[0-9]{4}(?:(?<=(?<![A-Za-z])(?:NSW|VIC|QLD|TAS|ACT)[ ][0-9]{4})"
     "|(?<=(?<![A-Za-z])(?:SA|WA|NT)[ ][0-9]{4}))(?![0-9])"
@@ -220,7 +221,7 @@ def _au_postcode_ok(text: str, start: int, end: int) -> bool:
     `The NSW 2023 election`); after SA, WA, NT or ACT, which are also words and abbreviations,
     both."""
     head = text[max(0, start - _TOWN_BACK) : start - 1]  # up to the space before the postcode
-    state = next(s for s in sorted(_AU_POSTCODES, key=len, reverse=True) if head.endswith(s))
+    state = next(s for s in _AU_STATES if head.endswith(s))
     postcode = int(text[start:end])
     if not any(lo <= postcode <= hi for lo, hi in _AU_POSTCODES[state]):
         return False
