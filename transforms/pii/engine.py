@@ -32,6 +32,7 @@ from typing import Any
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 
 from tdg.transforms.errors import UserError
+from tdg.transforms.pii import ascii_screen
 from tdg.transforms.pii.chinese_ner import LacTagger, lac_tagger
 from tdg.transforms.pii.detection_settings import DetectionSettings, spacy_model_problem
 from tdg.transforms.pii.entities import NOT_PERSONAL_BY_DEFAULT
@@ -57,6 +58,8 @@ from tdg.transforms.pii.recognizers.base import (
 from tdg.transforms.pii.recognizers.cn_address import CnAddressRecognizer
 from tdg.transforms.pii.recognizers.cn_person_name import MIN_SCORE as NAME_MIN_SCORE
 from tdg.transforms.pii.recognizers.cn_person_name import CnPersonNameRecognizer
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -336,6 +339,7 @@ def _matching(
     texts: Sequence[str] | dict[int, str],
     indexes: list[int],
     joins: dict[tuple[int, ...], tuple[str, dict[int, int]] | None] | None = None,
+    min_joined: int = _MIN_JOINED,
 ) -> list[int]:
     """The indexes of `texts` that `regex` matches in, in order: one scan of them joined.
 
@@ -347,7 +351,7 @@ def _matching(
     finds exactly the texts with a match of their own. `joins` caches joined texts between
     calls on the same `texts` (runners often share an index list).
     """
-    if len(indexes) < _MIN_JOINED or not _joinable(regex):
+    if len(indexes) < min_joined or not _joinable(regex):
         return [i for i in indexes if regex.search(texts[i]) is not None]
     key = tuple(indexes)
     joined = joins.get(key) if joins is not None else None
@@ -464,6 +468,17 @@ def _joinable(regex: re.Pattern[str]) -> bool:
         return False
 
 
+@dataclass(frozen=True)
+class _ScreenPlan:
+    """How the ASCII screen stands in for one runner's `_prefilter_passes` conditions."""
+
+    group: int  # its group in the `AsciiScreen`
+    # Conditions the screen approximates (matches more texts than): checked again with `re`
+    # on the texts it passes, casefolded when the bool says so (context words).
+    recheck: tuple[tuple[re.Pattern[str], bool], ...]
+    checked: bool  # its candidates are among the conditions (a passing text holds one)
+
+
 @dataclass
 class _Unit:
     """One piece of work: a record's view text, or a chunk of it."""
@@ -478,7 +493,11 @@ class _Unit:
 class Detector:
     """Finds personal information in English and Chinese text. Heavy: build once per worker."""
 
-    def __init__(self, settings: DetectionSettings | None = None) -> None:
+    def __init__(
+        self, settings: DetectionSettings | None = None, *, use_screen: bool = True
+    ) -> None:
+        """`use_screen=False` chooses the runners for every text with `re` alone (the
+        screen's findings are the same; this is for comparing the two)."""
         self.settings = settings or DetectionSettings()
         thorough = self.settings.profile == "thorough"
         wanted = self.settings.entities
@@ -523,6 +542,11 @@ class Detector:
             (r.min_digit_run for r in self._universal if r.min_grouped_digits), default=0
         )
         self._gated: dict[tuple[int | bool, ...], tuple[int, ...]] = {}
+        self._screen: ascii_screen.AsciiScreen | None = None
+        self._screen_plans: list[_ScreenPlan | None] = [None] * len(self._universal)
+        self._positions = {id(runner): k for k, runner in enumerate(self._universal)}
+        if use_screen:
+            self._build_screen()
 
         # Chinese names by a trained model, as spaCy's NER does for English (thorough only).
         # With it, jieba's HMM pass adds no name the model misses, and the lexicon's weakest
@@ -552,6 +576,65 @@ class Detector:
             self._load_ner()
 
     # --- construction -----------------------------------------------------------------
+
+    def _build_screen(self) -> None:
+        """The ASCII screen over the universal runners' conditions, where Hyperscan is
+        installed and takes them; a runner with a condition it cannot take keeps `re`."""
+        if not ascii_screen.available():
+            return
+        groups, plans = self._screen_groups(check_each=False)
+        try:
+            self._screen = ascii_screen.AsciiScreen(groups) if groups else None
+        except Exception:  # one pattern Hyperscan refuses fails them all: leave it out
+            groups, plans = self._screen_groups(check_each=True)
+            try:
+                self._screen = ascii_screen.AsciiScreen(groups) if groups else None
+            except Exception as exc:  # a CPU Hyperscan does not run on, say: `re` does all
+                log.info("ASCII screen not used: %s", exc)
+        if self._screen is not None:
+            self._screen_plans = plans
+
+    def _screen_groups(
+        self, check_each: bool
+    ) -> tuple[list[list[ascii_screen.ScreenPattern]], list[_ScreenPlan | None]]:
+        """Each runner's conditions rewritten for the screen (a group), and its plan (None:
+        a condition could not be rewritten, or with `check_each`, compiled on its own)."""
+        groups: list[list[ascii_screen.ScreenPattern]] = []
+        plans: list[_ScreenPlan | None] = []
+        for runner in self._universal:
+            conditions = [
+                (regex, folded)
+                for regex, folded in (
+                    (runner.prefilter, False),
+                    (runner.context_words, True),
+                    (runner.candidates, False),
+                )
+                if regex is not None
+            ]
+            found = [_screen_pattern(regex, folded) for regex, folded in conditions]
+            rewritten = [p for p in found if p is not None]
+            if not conditions or len(rewritten) < len(found):
+                plans.append(None)
+                continue
+            prefilter_implied = runner.prefilter is not None and runner.candidates is not None
+            if prefilter_implied and len(conditions) > 1 and rewritten[-1].exact:
+                # the prefilter only says what every candidate holds: a text with an exact
+                # candidate match passes it anyway
+                conditions, rewritten = conditions[1:], rewritten[1:]
+            if check_each and not all(map(ascii_screen.compilable, rewritten)):
+                plans.append(None)
+                continue
+            recheck = tuple(
+                condition
+                for condition, pattern in zip(conditions, rewritten, strict=True)
+                if not pattern.exact
+            )
+            for regex, folded in recheck:
+                if not folded and _joinable(regex):
+                    _to_text_end(regex)  # compiled now, not on the first text that needs it
+            plans.append(_ScreenPlan(len(groups), recheck, runner.candidates is not None))
+            groups.append(rewritten)
+        return groups, plans
 
     def _reportable(self, entities: Iterable[str]) -> list[str]:
         if self._wanted is None:
@@ -702,7 +785,7 @@ class Detector:
                 else (runner, indexes)
                 for runner, indexes in gated
             ]
-        for runner, indexes, checked in _prefilter_passes(texts, gated):
+        for runner, indexes, checked in self._screened(texts, gated):
             for index in indexes:
                 results = self._run(runner, texts[index], checked)
                 if results:
@@ -719,6 +802,58 @@ class Detector:
                 self._collect(raw, unit, results)
 
         return [self._finish(view, spans) for view, spans in zip(views, raw, strict=True)]
+
+    def _screened(
+        self, texts: Sequence[str], gated: Sequence[tuple[_Runner, list[int]]]
+    ) -> list[tuple[_Runner, list[int], bool]]:
+        """What `_prefilter_passes` returns, its conditions tested on ASCII texts by one
+        Hyperscan scan each (`AsciiScreen`) instead of one `re` scan per condition."""
+        screen = self._screen
+        if screen is None:
+            return _prefilter_passes(texts, gated)
+        plans = self._screen_plans
+        position = self._positions
+        passing: dict[int, list[int]] = {}
+        ascii_texts = [text.isascii() for text in texts]
+        for index, text in enumerate(texts):
+            if ascii_texts[index]:
+                for group in screen.passing(text):
+                    found = passing.get(group)
+                    if found is None:
+                        passing[group] = [index]
+                    else:
+                        found.append(index)
+        out: list[tuple[_Runner, list[int], bool]] = []
+        by_re: list[tuple[_Runner, list[int]]] = []
+        joins: dict[tuple[int, ...], tuple[str, dict[int, int]] | None] = {}
+        folded: dict[int, str] = {}
+        for runner, indexes in gated:
+            plan = plans[position[id(runner)]]
+            if plan is None:
+                by_re.append((runner, indexes))
+                continue
+            others = [i for i in indexes if not ascii_texts[i]]
+            if others:
+                by_re.append((runner, others))
+            screened = passing.get(plan.group)
+            if not screened:
+                continue
+            chosen = set(indexes)
+            kept = [i for i in screened if i in chosen]
+            for regex, fold in plan.recheck:
+                if not kept:
+                    break
+                if fold:
+                    for i in kept:
+                        if i not in folded:
+                            folded[i] = texts[i].casefold()
+                    kept = _matching(regex, folded, kept)
+                else:  # joined even for one text: the scan `_to_text_end` makes is class-led
+                    kept = _matching(regex, texts, kept, joins, min_joined=1)
+            if kept:
+                out.append((runner, kept, plan.checked))
+        out.extend(_prefilter_passes(texts, by_re))
+        return out
 
     def _gate(self, texts: Sequence[str]) -> list[tuple[_Runner, list[int]]]:
         """Each universal runner with the indexes of the texts passing its digit, character
@@ -1012,6 +1147,18 @@ def grouped_alternations(pattern: str) -> str:
         return "(?:" + "|".join(branches) + ")"
 
     return _LITERAL_ALTERNATION.sub(grouped, pattern)
+
+
+def _screen_pattern(regex: re.Pattern[str], folded: bool) -> ascii_screen.ScreenPattern | None:
+    """A condition rewritten for the ASCII screen. Context words are searched in casefolded
+    text, which for ASCII text is the text in lower case: ignoring case finds the same,
+    exactly so when the words are ASCII too."""
+    if not folded:
+        return ascii_screen.hyperscan_pattern(regex.pattern, regex.flags)
+    found = ascii_screen.hyperscan_pattern(regex.pattern, regex.flags | re.IGNORECASE)
+    if found is None or regex.pattern.isascii():
+        return found
+    return ascii_screen.ScreenPattern(found.pattern, exact=False)
 
 
 def _literal_words(words: Iterable[str]) -> re.Pattern[str] | None:

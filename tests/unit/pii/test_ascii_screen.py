@@ -1,0 +1,153 @@
+"""The Hyperscan screen of ASCII texts: every rewritten regex matches wherever the original
+does (exactly where, when the rewrite says it is exact), and the engine finds the same with
+the screen as without it."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from tdg.transforms.pii import ascii_screen
+from tdg.transforms.pii.ascii_screen import AsciiScreen, ScreenPattern, hyperscan_pattern
+from tdg.transforms.pii.detection_settings import DetectionSettings
+from tdg.transforms.pii.engine import Detector, _screen_pattern
+from tests.detectors import fast_detector
+
+pytestmark = pytest.mark.skipif(not ascii_screen.available(), reason="hyperscan not installed")
+
+
+def _matches(pattern: ScreenPattern, text: str) -> bool:
+    return AsciiScreen([[pattern]]).passing(text) == [0]
+
+
+@cache
+def _conditions() -> list[tuple[re.Pattern[str], bool, ScreenPattern]]:
+    """Every condition the fast profile screens, with its rewrite."""
+    found = []
+    for runner in fast_detector()._universal:
+        for regex, folded in (
+            (runner.prefilter, False),
+            (runner.context_words, True),
+            (runner.candidates, False),
+        ):
+            if regex is not None:
+                rewritten = _screen_pattern(regex, folded)
+                assert rewritten is not None, regex.pattern
+                found.append((regex, folded, rewritten))
+    return found
+
+
+@cache
+def _screen() -> AsciiScreen:
+    return AsciiScreen([[p] for _, _, p in _conditions()])
+
+
+_PIECES = [*"0123456789", *" -/.:,()+#@_'\nXxABKQq", "NSW ", "WA ", "CA ", "Street", "St.", "Rd"]
+_PIECES += ["Strasse ", "straat ", "Via ", "rue ", "Apt ", "PO Box ", "SW1A ", "D02 ", "QQ"]
+_PIECES += ["1234", "5678", "0755-", "+86 ", "H12345678", "110105194912310", "4111", "::", "ff"]
+_PIECES += ["john@", "example.com", "http://", "www.", "Dana ", "Reyes", "license", "DE89"]
+_TEXTS = st.lists(st.sampled_from(_PIECES), max_size=18).map("".join)
+
+
+@given(_TEXTS)
+@settings(max_examples=300, deadline=None)
+@example("Send it to 12 Harlow Road, Perth WA 6000 or PO Box 7")
+@example("QQ123456789 and 0755-12345678, card 4111 1111 1111 1111")
+@example("9")
+@example("")
+def test_rewritten_conditions_match_wherever_the_originals_do(text: str) -> None:
+    passing = set(_screen().passing(text))
+    for index, (regex, folded, rewritten) in enumerate(_conditions()):
+        found = regex.search(text.casefold() if folded else text) is not None
+        if found:
+            assert index in passing, regex.pattern
+        elif rewritten.exact:
+            assert index not in passing, regex.pattern
+
+
+def test_most_conditions_are_rewritten_exactly() -> None:
+    exact = sum(p.exact for _, _, p in _conditions())
+    assert exact >= 0.6 * len(_conditions())
+
+
+@pytest.mark.parametrize(
+    ("pattern", "flags", "inside", "outside"),
+    [
+        # a lookbehind before the match and a lookahead after it: consumed, exact
+        (r"(?<![0-9])[0-9]{3}(?![0-9])", 0, ["ab 123 cd", "123", "x123"], ["1234", "12"]),
+        # a first character with lookbehinds over it (the digit-led shape)
+        (r"[0-9](?<![A-Za-z][0-9])[0-9]{2}", 0, ["a 123", "123"], ["a123", "12"]),
+        # alternative lookbehinds ending in the first run of characters
+        (
+            r"[0-9]{4}(?:(?<=(?<![A-Za-z])NSW [0-9]{4})|(?<=(?<![A-Za-z])WA [0-9]{4}))",
+            0,
+            ["Sydney NSW 2000", "WA 6000"],
+            ["XNSW 2000", "NT 0800", "NSW 200"],
+        ),
+        # anchors are the sentinel (or a line break in multiline mode)
+        (r"^abc$", 0, ["abc", "abc\n"], ["xabc", "abcx", "ab\nabc"]),
+        (r"^abc$", re.MULTILINE, ["x\nabc\ny", "abc"], ["xabc"]),
+        (r"\bcat\b", 0, ["a cat.", "cat"], ["cats", "bobcat"]),
+        # case folding is `re`'s own: the Kelvin sign is not ASCII, `k` and `K` are
+        (r"\u212a9", re.IGNORECASE, ["k9", "K9"], ["x9"]),
+    ],
+)
+def test_rewrites(pattern: str, flags: int, inside: list[str], outside: list[str]) -> None:
+    rewritten = hyperscan_pattern(pattern, flags)
+    assert rewritten is not None and rewritten.exact
+    for text in inside:
+        assert re.search(pattern, text, flags) and _matches(rewritten, text), text
+    for text in outside:
+        assert not re.search(pattern, text, flags) and not _matches(rewritten, text), text
+
+
+def test_what_cannot_be_said_exactly_is_widened() -> None:
+    # a lookahead inside the regex is dropped; a back-reference becomes its group's regex
+    for pattern, wider in ((r"a(?=b)c", "ac"), (r"(a|b)\1", "ab")):
+        rewritten = hyperscan_pattern(pattern)
+        assert rewritten is not None and not rewritten.exact
+        assert not re.search(pattern, wider) and _matches(rewritten, wider)
+
+
+def test_non_ascii_literals_never_match_ascii_text() -> None:
+    rewritten = hyperscan_pattern("电话[0-9]+|tel[0-9]+")
+    assert rewritten is not None and rewritten.exact
+    assert _matches(rewritten, "tel123") and not _matches(rewritten, "123")
+
+
+def _findings(detector: Detector, texts: list[str]) -> list[object]:
+    return [detector.detect_batch([(t, "en")]) for t in texts] + [
+        detector.detect_batch([(t, "en") for t in texts])
+    ]
+
+
+_SAMPLE = [
+    "Call Dana Reyes on +1 415 555 0136 or write to 12 Harlow Road, Perth WA 6000.",
+    "SSN 078-05-1120, card 4111 1111 1111 1111, IBAN DE89 3704 0044 0532 0130 00.",
+    "Mail dana.reyes@example.com from 192.168.0.12 or 2001:db8::7; see http://example.org/a",
+    "Passport A12803456, licence Z12803456, NHS 943 476 5919, born 1984-03-07.",
+    "Lindenstraße 8, 10115 Berlin; Via Roma 5; 12 rue de la Paix; D02 X285",
+    "手机 13812345678，身份证 11010519491231002X。 QQ 123456789",
+    "nothing to see here, just words and 3 numbers 42",
+]
+
+
+def test_engine_finds_the_same_with_and_without_the_screen() -> None:
+    for profile in ("fast",):
+        settings_ = DetectionSettings(profile=profile)
+        screened = Detector(settings_)
+        assert screened._screen is not None
+        plain = Detector(settings_, use_screen=False)
+        assert plain._screen is None
+        assert _findings(screened, _SAMPLE) == _findings(plain, _SAMPLE)
+
+
+def test_without_hyperscan_the_engine_uses_re(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(ascii_screen, "_hyperscan", lambda: None)
+    detector = Detector(DetectionSettings(profile="fast"))
+    assert detector._screen is None
+    assert _findings(detector, _SAMPLE) == _findings(fast_detector(), _SAMPLE)
