@@ -542,9 +542,12 @@ class Detector:
             (r.min_digit_run for r in self._universal if r.min_grouped_digits), default=0
         )
         self._gated: dict[tuple[int | bool, ...], tuple[int, ...]] = {}
+        for runner in self._universal:
+            _prepare_scans(runner)
         self._screen: ascii_screen.AsciiScreen | None = None
         self._screen_plans: list[_ScreenPlan | None] = [None] * len(self._universal)
         self._positions = {id(runner): k for k, runner in enumerate(self._universal)}
+        self._unscreened = True  # some runner is not covered by the screen
         if use_screen:
             self._build_screen()
 
@@ -593,6 +596,7 @@ class Detector:
                 log.info("ASCII screen not used: %s", exc)
         if self._screen is not None:
             self._screen_plans = plans
+            self._unscreened = any(plan is None for plan in plans)
 
     def _screen_groups(
         self, check_each: bool
@@ -776,16 +780,7 @@ class Detector:
             for unit, results in zip(zh_units, self._run_chinese_ner(zh_units), strict=True):
                 self._collect(raw, unit, results)
         texts = [u.text for u in units]
-        gated = self._gate(texts)
-        if any(runner.english is not None for runner, _ in gated):
-            english = ["en" in u.languages and not more_chinese_than_latin(u.text) for u in units]
-            gated = [
-                (runner, [i for i in indexes if english[i] == runner.english])
-                if runner.english is not None
-                else (runner, indexes)
-                for runner, indexes in gated
-            ]
-        for runner, indexes, checked in self._screened(texts, gated):
+        for runner, indexes, checked in self._chosen(texts, units):
             for index in indexes:
                 results = self._run(runner, texts[index], checked)
                 if results:
@@ -803,18 +798,31 @@ class Detector:
 
         return [self._finish(view, spans) for view, spans in zip(views, raw, strict=True)]
 
-    def _screened(
-        self, texts: Sequence[str], gated: Sequence[tuple[_Runner, list[int]]]
+    def _chosen(
+        self, texts: Sequence[str], units: Sequence[_Unit]
     ) -> list[tuple[_Runner, list[int], bool]]:
-        """What `_prefilter_passes` returns, its conditions tested on ASCII texts by one
-        Hyperscan scan each (`AsciiScreen`) instead of one `re` scan per condition."""
+        """Each universal runner with the texts it must read (see `_prefilter_passes`), in
+        order.
+
+        With the ASCII screen, one Hyperscan scan of each ASCII text tells which runners'
+        conditions it meets (their exact candidates imply the digit and character gates);
+        the gates and `re` scans choose for the other texts and for runners the screen does
+        not cover."""
         screen = self._screen
         if screen is None:
-            return _prefilter_passes(texts, gated)
-        plans = self._screen_plans
-        position = self._positions
-        passing: dict[int, list[int]] = {}
+            return self._by_language(
+                _prefilter_passes(texts, self._gate(texts, range(len(texts)))), units
+            )
         ascii_texts = [text.isascii() for text in texts]
+        by_re = self._gate(texts, [i for i, plain in enumerate(ascii_texts) if not plain])
+        if self._unscreened:
+            ascii_indexes = [i for i, plain in enumerate(ascii_texts) if plain]
+            by_re += [
+                (runner, indexes)
+                for runner, indexes in self._gate(texts, ascii_indexes)
+                if self._screen_plans[self._positions[id(runner)]] is None
+            ]
+        passing: dict[int, list[int]] = {}
         for index, text in enumerate(texts):
             if ascii_texts[index]:
                 for group in screen.passing(text):
@@ -823,23 +831,13 @@ class Detector:
                         passing[group] = [index]
                     else:
                         found.append(index)
-        out: list[tuple[_Runner, list[int], bool]] = []
-        by_re: list[tuple[_Runner, list[int]]] = []
+        chosen: list[tuple[_Runner, list[int], bool]] = []
         joins: dict[tuple[int, ...], tuple[str, dict[int, int]] | None] = {}
         folded: dict[int, str] = {}
-        for runner, indexes in gated:
-            plan = plans[position[id(runner)]]
-            if plan is None:
-                by_re.append((runner, indexes))
+        for runner, plan in zip(self._universal, self._screen_plans, strict=True):
+            kept = passing.get(plan.group) if plan is not None else None
+            if plan is None or not kept:
                 continue
-            others = [i for i in indexes if not ascii_texts[i]]
-            if others:
-                by_re.append((runner, others))
-            screened = passing.get(plan.group)
-            if not screened:
-                continue
-            chosen = set(indexes)
-            kept = [i for i in screened if i in chosen]
             for regex, fold in plan.recheck:
                 if not kept:
                     break
@@ -851,17 +849,34 @@ class Detector:
                 else:  # joined even for one text: the scan `_to_text_end` makes is class-led
                     kept = _matching(regex, texts, kept, joins, min_joined=1)
             if kept:
-                out.append((runner, kept, plan.checked))
-        out.extend(_prefilter_passes(texts, by_re))
-        return out
+                chosen.append((runner, kept, plan.checked))
+        chosen += _prefilter_passes(texts, by_re)
+        return self._by_language(chosen, units)
 
-    def _gate(self, texts: Sequence[str]) -> list[tuple[_Runner, list[int]]]:
-        """Each universal runner with the indexes of the texts passing its digit, character
-        and ASCII gates, in order (the order findings are collected in does not matter:
-        `_finish` sorts them)."""
+    @staticmethod
+    def _by_language(
+        chosen: list[tuple[_Runner, list[int], bool]], units: Sequence[_Unit]
+    ) -> list[tuple[_Runner, list[int], bool]]:
+        """Runners for English text only (or other text only) keep only those texts."""
+        if all(runner.english is None for runner, _, _ in chosen):
+            return chosen
+        english = ["en" in u.languages and not more_chinese_than_latin(u.text) for u in units]
+        return [
+            (runner, [i for i in indexes if english[i] == runner.english], checked)
+            if runner.english is not None
+            else (runner, indexes, checked)
+            for runner, indexes, checked in chosen
+        ]
+
+    def _gate(
+        self, texts: Sequence[str], indexes: Iterable[int]
+    ) -> list[tuple[_Runner, list[int]]]:
+        """Each universal runner with those of `indexes` whose texts pass its digit,
+        character and ASCII gates, in order (the order findings are collected in does not
+        matter: `_finish` sorts them)."""
         groups: dict[tuple[int | bool, ...], list[int]] = {}
-        for index, text in enumerate(texts):
-            key = self._gate_key(text)
+        for index in indexes:
+            key = self._gate_key(texts[index])
             group = groups.get(key)
             if group is None:
                 groups[key] = [index]
@@ -1147,6 +1162,19 @@ def grouped_alternations(pattern: str) -> str:
         return "(?:" + "|".join(branches) + ")"
 
     return _LITERAL_ALTERNATION.sub(grouped, pattern)
+
+
+def _prepare_scans(runner: _Runner) -> None:
+    """Builds now, once per worker, the scan forms its regexes are otherwise given on first
+    use (`class_led`, `_to_text_end`): compiling a long regex takes milliseconds."""
+    patterns = [p for p, _ in runner.patterns or () if isinstance(p, re.Pattern)]
+    if runner.identifier is not None:
+        patterns += [regex for _, regex in runner.identifier.compiled_patterns]
+    for regex in patterns:
+        class_led(regex)
+    for condition in (runner.prefilter, runner.context_words, runner.candidates):
+        if condition is not None and _joinable(condition):
+            _to_text_end(condition)
 
 
 def _screen_pattern(regex: re.Pattern[str], folded: bool) -> ascii_screen.ScreenPattern | None:

@@ -503,7 +503,7 @@ def test_every_case_file_match_passes_its_recognizers_cheap_gates(
     from tdg.transforms.pii.normalized_view import NormalizedView
 
     folded = NormalizedView.of(text).text
-    gated = {type(runner.recognizer).__name__ for runner, _ in fast._gate([folded])}
+    gated = {type(runner.recognizer).__name__ for runner, _ in fast._gate([folded], [0])}
     runs_here = any(type(r.recognizer).__name__ == recognizer for r in fast._universal)
     assert recognizer in gated or not runs_here
 
