@@ -30,18 +30,39 @@ Non-ASCII texts never come here.
 
 from __future__ import annotations
 
+import hashlib
 import importlib
 import logging
+import os
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 log = logging.getLogger(__name__)
 
 SENTINEL = "\x00"
 _ASCII = range(128)
-# Hyperscan matches bytes; a class no ASCII character is in must still be a valid pattern.
-_NEVER_IN_ASCII = r"\x80"
+# Hyperscan matches bytes; a class no character can be in must still be a valid pattern.
+_NEVER = r"\x80"
+# A character set here holds ASCII code points, explicit non-ASCII code points (the wide
+# rewrite, for UTF-8 text) and two pseudo-members: SOME (it may hold any other non-ASCII
+# character) and ALL (it holds every non-ASCII character).
+SOME = -1
+ALL = -2
+# How a non-ASCII character looks in UTF-8 from where the rewrite stands: a whole character,
+# the last byte of the one before a position, the first byte of the one after it.
+_NON_ASCII_BYTES = {
+    "char": r"[\xc0-\xff][\x80-\xbf]*",
+    "before": r"[\x80-\xbf]",
+    "after": r"[\xc0-\xff]",
+}
+# A class with more explicit non-ASCII characters than this is widened to SOME.
+_MAX_EXPLICIT = 64
+# What `\\d` and `\\s` mean in the wide rewrite: their ASCII characters only. Texts holding a
+# non-ASCII digit or space (`ODD_CHARACTERS`) are not screened.
+ODD_CHARACTERS = re.compile(r"(?![\x00-\x7f])[\d\s]")
 
 
 @dataclass(frozen=True)
@@ -52,6 +73,10 @@ class ScreenPattern:
     # True: a text matches it exactly when the original regex matches the text; False: it may
     # also match texts the original does not (never the other way round).
     exact: bool
+
+
+# A condition a screen does not test (every text passes it); callers check it with `re`.
+ANYTHING = ScreenPattern("", exact=False)
 
 
 class _Unsupported(Exception):
@@ -69,28 +94,73 @@ def _modules() -> tuple[Any, Any, Any]:
     )
 
 
-def _char_class(members: frozenset[int]) -> str:
-    """A Hyperscan class for a set of ASCII code points."""
-    if not members:
-        return _NEVER_IN_ASCII
-    if len(members) == 1:
-        return f"\\x{next(iter(members)):02x}"
-    ranges: list[tuple[int, int]] = []
-    for code in sorted(members):
-        if ranges and ranges[-1][1] == code - 1:
-            ranges[-1] = (ranges[-1][0], code)
+def _char_class(members: frozenset[int], where: str = "char") -> str:
+    """A Hyperscan pattern for one character of a set: ASCII ones as a class, explicit
+    non-ASCII ones by their UTF-8 bytes, `SOME` as any non-ASCII character's bytes seen from
+    `where`."""
+    ascii_members = sorted(m for m in members if 0 <= m < 128)
+    parts = []
+    if ascii_members:
+        if len(ascii_members) == 1:
+            parts.append(f"\\x{ascii_members[0]:02x}")
         else:
-            ranges.append((code, code))
-    body = "".join(f"\\x{a:02x}" if a == b else f"\\x{a:02x}-\\x{b:02x}" for a, b in ranges)
-    return f"[{body}]"
+            ranges: list[tuple[int, int]] = []
+            for code in ascii_members:
+                if ranges and ranges[-1][1] == code - 1:
+                    ranges[-1] = (ranges[-1][0], code)
+                else:
+                    ranges.append((code, code))
+            body = "".join(f"\\x{a:02x}" if a == b else f"\\x{a:02x}-\\x{b:02x}" for a, b in ranges)
+            parts.append(f"[{body}]")
+    if SOME in members:
+        parts.append(_NON_ASCII_BYTES[where])
+    else:
+        for code in sorted(m for m in members if m >= 128):
+            parts.append("".join(f"\\x{b:02x}" for b in chr(code).encode("utf-8", "surrogatepass")))
+    if not parts:
+        return _NEVER
+    return parts[0] if len(parts) == 1 else "(?:" + "|".join(parts) + ")"
+
+
+def _complement(members: frozenset[int]) -> frozenset[int]:
+    """The characters not in `members`, and no character at all (the sentinel)."""
+    out = frozenset(_ASCII) - members | {0}
+    if ALL not in members:
+        out |= {SOME}  # wider than exact when `members` names some non-ASCII ones
+    if not any(m < 0 or m >= 128 for m in members):
+        out |= {ALL}
+    return out
+
+
+def _meet(a: frozenset[int], b: frozenset[int]) -> frozenset[int]:
+    """The characters in both sets (SOME meets an explicit character in that character)."""
+    out = {m for m in a & b if m < 128}  # ASCII, and pseudo-members both hold
+    if SOME in b:
+        out |= {m for m in a if m >= 128}
+    if SOME in a:
+        out |= {m for m in b if m >= 128}
+    out |= {m for m in a & b if m >= 128}
+    return frozenset(out)
+
+
+def _within(small: frozenset[int], big: frozenset[int]) -> bool:
+    """Whether every character of `small` is in `big` (safely: False when unsure)."""
+    if any(0 <= m < 128 and m not in big for m in small):
+        return False
+    if ALL in big:
+        return True
+    if SOME in small or ALL in small:
+        return False
+    return all(m in big or SOME in big for m in small if m >= 128)
 
 
 class _Rewriter:
     """Writes one parsed regex as Hyperscan syntax; `exact` turns False when it widens."""
 
-    def __init__(self, flags: int, groups: dict[int, Any]) -> None:
+    def __init__(self, flags: int, groups: dict[int, Any], wide: bool) -> None:
         self.constants, self.parser, self.compiler = _modules()
         self.flags = flags
+        self.wide = wide
         self.groups = groups  # each numbered group's parsed body, for back-references
         self.exact = True
         c = self.constants
@@ -102,7 +172,82 @@ class _Rewriter:
     # -- one-character nodes ------------------------------------------------------------
 
     def ascii_set(self, node: tuple[Any, Any], flags: int) -> frozenset[int]:
-        return _ascii_set(repr(node), node, flags)
+        """What one-character `node` matches: its ASCII characters and, rewriting for UTF-8
+        text, its non-ASCII ones (explicit ones, or `SOME` / `ALL`: no longer exact unless
+        it matches all)."""
+        found = _ascii_set(repr(node), node, flags)
+        if not self.wide:
+            return found
+        members, exact = self.non_ascii(node, flags)
+        if not exact:
+            self.exact = False
+        return found | members
+
+    def non_ascii(self, node: tuple[Any, Any], flags: int) -> tuple[frozenset[int], bool]:
+        """The non-ASCII characters `node` matches (explicit code points, or SOME / ALL), and
+        whether that is exact. `\\d` and `\\s` match none (see `ODD_CHARACTERS`)."""
+        c = self.constants
+        op, arg = node
+        folding = bool(flags & self.parser.SRE_FLAG_IGNORECASE)
+        every = frozenset({SOME, ALL})
+        if op is c.ANY:
+            return every, True
+        if op is c.NOT_LITERAL:
+            return (every, True) if arg < 128 else (frozenset({SOME}), False)
+        if op is c.LITERAL:
+            return self.literal(arg, folding)
+        if op is not c.IN:
+            return frozenset({SOME}), False
+        items = list(arg)
+        negated = bool(items) and items[0][0] is c.NEGATE
+        members: set[int] = set()
+        exact = True
+        for kind, value in items[1:] if negated else items:
+            if kind is c.LITERAL:
+                found, ok = self.literal(value, folding)
+            elif kind is c.RANGE:
+                found, ok = self.range(value[0], value[1], folding)
+            elif kind is c.CATEGORY and value in (c.CATEGORY_DIGIT, c.CATEGORY_SPACE):
+                found, ok = frozenset(), True
+            elif kind is c.CATEGORY and value in (c.CATEGORY_NOT_DIGIT, c.CATEGORY_NOT_SPACE):
+                found, ok = every, True
+            else:  # word characters and the rest: some non-ASCII, not all
+                found, ok = frozenset({SOME}), False
+            members |= found
+            exact = exact and ok
+        if len([m for m in members if m >= 128]) > _MAX_EXPLICIT:
+            members = {m for m in members if m < 128} | {SOME}
+            exact = False
+        if not negated:
+            return frozenset(members), exact
+        if ALL in members:
+            return frozenset(), exact
+        if not members:
+            return every, exact
+        return frozenset({SOME}), False  # all non-ASCII characters but some
+
+    def literal(self, code: int, folding: bool) -> tuple[frozenset[int], bool]:
+        char = chr(code)
+        if not folding or char.lower() == char.upper():
+            return (frozenset({code}) if code >= 128 else frozenset()), True
+        if code >= 128:
+            return frozenset({SOME}), False
+        partners = _fold_partners().get(char.lower(), frozenset())
+        return partners, True
+
+    def range(self, low: int, high: int, folding: bool) -> tuple[frozenset[int], bool]:
+        found: set[int] = set()
+        if folding:
+            for code in range(low, min(high, 127) + 1):
+                found |= _fold_partners().get(chr(code).lower(), frozenset())
+        low = max(low, 128)
+        if low > high:
+            return frozenset(found), True
+        if high - low >= _MAX_EXPLICIT or (
+            folding and any(chr(x).lower() != chr(x).upper() for x in range(low, high + 1))
+        ):
+            return frozenset(found | {SOME}), False
+        return frozenset(found | set(range(low, high + 1))), True
 
     def single_set(self, items: Any, flags: int) -> frozenset[int] | None:
         """The ASCII set of a one-character sequence (a lookaround body), else None."""
@@ -144,7 +289,7 @@ class _Rewriter:
             # `(?=[...])` before an alternation): dropped, exact when the rest starts so anyway
             body = self.single_set(list(items[0][1][1].data), flags)
             rest = _first_set(self, items[1:], flags)
-            if body is None or rest is None or not rest <= body:
+            if body is None or rest is None or not _within(rest, body):
                 self.exact = False
             items.pop(0)
         if len(items) == 1 and items[0][0] is c.SUBPATTERN:
@@ -201,7 +346,7 @@ class _Rewriter:
             items = items[1:]
             while items and self.behind(items[0], flags):
                 first, before = self.behind_first(items.pop(0), flags, (width, first), before)
-            head = _char_class(first) + (f"{{{width}}}" if width > 1 else "")
+            head = _char_class(first) if width == 1 else f"(?:{_char_class(first)}){{{width}}}"
         return _consumed(before) + head + self.sequence(items, flags) + _consumed(after)
 
     def alternatives(self, node: tuple[Any, Any]) -> list[list[Any]] | None:
@@ -260,7 +405,7 @@ class _Rewriter:
             for branch in arg[1]:
                 body = list(branch.data[0][1][1].data)
                 last = self.unit(body[-1], flags) if body else None
-                if last is None or last[0] != width or not chars <= last[1]:
+                if last is None or last[0] != width or not _within(chars, last[1]):
                     self.exact = False
                     return chars, before
                 prefixes.append(self.edges(body[:-1], flags, None, None, trailing=False))
@@ -272,28 +417,30 @@ class _Rewriter:
             return chars, before
         prefix = body[:-1]
         if op is c.ASSERT:
-            chars = chars & last[1]
+            chars = _meet(chars, last[1])
             if not prefix:
                 return chars, before
             consumed = self.edges(prefix, flags, None, None, trailing=False)
             return chars, self.constraint((consumed, None), before)
-        if not chars & last[1]:
+        if not _meet(chars, last[1]):
             return chars, before  # the lookbehind's last unit never is the first one
-        if width != 1 or not chars <= last[1] or not prefix:
+        if width != 1 or not _within(chars, last[1]) or not prefix:
             self.exact = False
             return chars, before
         sets = [self.single_set([n], flags) for n in prefix]
         if len(prefix) > 2 or any(s is None for s in sets):
             self.exact = False
             return chars, before
-        outside = [frozenset(_ASCII) - s | {0} for s in sets if s is not None]
+        outside = [_complement(s) for s in sets if s is not None]
         if len(outside) == 1:
-            return chars, self.constraint((_char_class(outside[0]), outside[0]), before)
+            one = _char_class(outside[0], "before")
+            return chars, self.constraint((one, outside[0]), before)
         # two characters before that must not be S1 then S2: either the nearer one is not S2,
         # or it is and the one before is not S1 (the sentinel is neither)
         s2 = sets[1]
         assert s2 is not None
-        two = f"(?:{_char_class(outside[1])}|{_char_class(outside[0])}{_char_class(s2)})"
+        nearer, farther = _char_class(outside[1], "before"), _char_class(outside[0], "before")
+        two = f"(?:{nearer}|{farther}{_char_class(s2)})"
         return chars, self.constraint((two, None), before)
 
     def constraint(
@@ -306,8 +453,8 @@ class _Rewriter:
         if known is None:
             return new
         if known[1] is not None and new[1] is not None:
-            both = known[1] & new[1]
-            return (_char_class(both), both)
+            both = _meet(known[1], new[1])
+            return (_char_class(both, "before"), both)
         self.exact = False
         return new
 
@@ -320,16 +467,17 @@ class _Rewriter:
         """`known` and one more lookaround at the edge, or `known` alone if they cannot be
         combined exactly (then the rewrite is no longer exact)."""
         c = self.constants
-        op, (_, body) = assertion
+        op, (direction, body) = assertion
+        where = "before" if direction < 0 else "after"
         chars = self.single_set(list(body.data), flags)
         if chars is not None:
             if op is c.ASSERT_NOT:  # no character (the text's edge) passes too
-                chars = frozenset(_ASCII) - chars | {0}
+                chars = _complement(chars)
             if known is None:
-                return (_char_class(chars), chars)
+                return (_char_class(chars, where), chars)
             if known[1] is not None:
-                both = known[1] & chars
-                return (_char_class(both), both)
+                both = _meet(known[1], chars)
+                return (_char_class(both, where), both)
         elif op is c.ASSERT and known is None:
             return ("(?:" + self.sequence(body.data, flags) + ")", None)
         self.exact = False
@@ -379,6 +527,10 @@ class _Rewriter:
     def anchor(self, code: Any, flags: int) -> str:
         c = self.constants
         multiline = bool(flags & self.parser.SRE_FLAG_MULTILINE)
+        if code in (c.AT_BOUNDARY, c.AT_NON_BOUNDARY) and self.wide:
+            # to `re` a non-ASCII letter is a word character, to Hyperscan's bytes it is not
+            self.exact = False
+            return ""
         if code is c.AT_BOUNDARY:
             return r"\b"
         if code is c.AT_NON_BOUNDARY:
@@ -428,6 +580,27 @@ def _first_set(rewriter: _Rewriter, items: Sequence[Any], flags: int) -> frozens
     return None
 
 
+_PARTNERS: dict[str, frozenset[int]] = {}
+
+
+def _fold_partners() -> dict[str, frozenset[int]]:
+    """The non-ASCII characters `re` matches an ASCII letter with when ignoring case (the
+    Kelvin sign for `k`, the long s for `s`, ...), by lower-case letter; found once by
+    trying every character (a fraction of a second, wide rewrites only)."""
+    if not _PARTNERS:
+        cased = [
+            code
+            for code in range(128, 0x10000)  # no character beyond folds to an ASCII letter
+            if chr(code).lower() != chr(code).upper() or chr(code).casefold() != chr(code)
+        ]
+        for letter in "abcdefghijklmnopqrstuvwxyz":
+            probe = re.compile(letter, re.IGNORECASE)
+            _PARTNERS[letter] = frozenset(
+                code for code in cased if probe.fullmatch(chr(code)) is not None
+            )
+    return _PARTNERS
+
+
 def _ascii_set(key: str, node: tuple[Any, Any], flags: int) -> frozenset[int]:
     """The ASCII code points `re` matches with the one-character `node` under `flags`."""
     found = _SETS.get((key, flags))
@@ -443,8 +616,14 @@ def _ascii_set(key: str, node: tuple[Any, Any], flags: int) -> frozenset[int]:
     return found
 
 
-def hyperscan_pattern(pattern: str, flags: int = 0) -> ScreenPattern | None:
-    """`pattern` rewritten for a sentinel-framed ASCII text (see the module), or None."""
+def hyperscan_pattern(pattern: str, flags: int = 0, wide: bool = False) -> ScreenPattern | None:
+    """`pattern` rewritten for a sentinel-framed ASCII text (see the module), or None.
+
+    `wide`: for any text, as UTF-8 bytes. A node that matches some non-ASCII character then
+    matches any (one lead byte and its continuation bytes), and word boundaries are dropped
+    (Hyperscan reads the bytes of a non-ASCII letter as non-word characters, `re` the letter
+    as a word character): wider, so more often not exact.
+    """
     try:
         constants, parser, _ = _modules()
         parsed = parser.parse(pattern, flags)
@@ -469,7 +648,7 @@ def hyperscan_pattern(pattern: str, flags: int = 0) -> ScreenPattern | None:
                 collect(arg[1].data)
 
     collect(parsed.data)
-    rewriter = _Rewriter(flags, groups)
+    rewriter = _Rewriter(flags, groups, wide)
     try:
         text = rewriter.top(parsed)
     except (_Unsupported, RecursionError):
@@ -496,19 +675,16 @@ class AsciiScreen:
     between threads: a scan needs its own scratch space.
     """
 
-    def __init__(self, groups: Sequence[Sequence[ScreenPattern]]) -> None:
+    def __init__(self, groups: Sequence[Sequence[ScreenPattern]], wide: bool = False) -> None:
+        """`wide`: the patterns are rewritten for any text (`hyperscan_pattern(wide=True)`),
+        which is scanned as UTF-8."""
+        self._encoding = ("utf-8", "surrogatepass") if wide else ("ascii", "strict")
         hyperscan = _hyperscan()
         if hyperscan is None:
             raise RuntimeError("hyperscan is not available")
         self._terminated = hyperscan.ScanTerminated
         patterns = tuple(p.pattern for group in groups for p in group)
-        serialized = _SERIALIZED.get(patterns)
-        if serialized is None:
-            serialized = hyperscan.dumpb(_compiled(hyperscan, patterns))
-            if len(_SERIALIZED) >= _SERIALIZED_KEPT:
-                _SERIALIZED.clear()
-            _SERIALIZED[patterns] = serialized
-        self._database = hyperscan.loadb(serialized, hyperscan.HS_MODE_BLOCK)
+        self._database = _database(hyperscan, patterns)
         self._scratch = hyperscan.Scratch(database=self._database)
         self._group_of = [index for index, group in enumerate(groups) for _ in group]
         self._size = [len(group) for group in groups]
@@ -518,7 +694,7 @@ class AsciiScreen:
         found: list[int] = []
         try:  # noqa: SIM105 (`contextlib.suppress` costs a context manager per text)
             self._database.scan(
-                (SENTINEL + text + SENTINEL).encode("ascii"),
+                (SENTINEL + text + SENTINEL).encode(*self._encoding),
                 match_event_handler=_append_id,
                 context=found,
                 scratch=self._scratch,
@@ -536,6 +712,51 @@ class AsciiScreen:
 
 _SERIALIZED: dict[tuple[str, ...], bytes] = {}
 _SERIALIZED_KEPT = 4  # a process builds one or two kinds of detector
+
+
+def cache_dir() -> Path:
+    """Where compiled databases are kept between processes: `$TDG_CACHE_DIR`, else
+    `$XDG_CACHE_HOME/tdg`, else `~/.cache/tdg`."""
+    if os.environ.get("TDG_CACHE_DIR"):
+        return Path(os.environ["TDG_CACHE_DIR"])
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "tdg"
+
+
+def _database(hyperscan: Any, patterns: tuple[str, ...]) -> Any:
+    """A database of `patterns`, loaded from a serialized copy: this process's, else the
+    cache directory's, else compiled now (a few seconds) and kept in both.
+
+    The file is named by a digest of the patterns and Hyperscan's version; Hyperscan itself
+    refuses a copy built for another CPU, which is then compiled again. A cache that cannot
+    be read or written only costs the compile."""
+    kept = _SERIALIZED.get(patterns)
+    if kept is not None:
+        return hyperscan.loadb(kept, hyperscan.HS_MODE_BLOCK)
+    digest = hashlib.sha256(
+        "\n".join((str(getattr(hyperscan, "__version__", "")), *patterns)).encode()
+    ).hexdigest()[:32]
+    path = cache_dir() / f"screen-{digest}.hsdb"
+    database = None
+    try:
+        serialized = path.read_bytes()
+        database = hyperscan.loadb(serialized, hyperscan.HS_MODE_BLOCK)
+    except Exception:  # absent, unreadable, or built for another platform
+        database = None
+    if database is None:
+        database = _compiled(hyperscan, patterns)
+        serialized = hyperscan.dumpb(database)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            partial = path.with_suffix(f".{os.getpid()}.tmp")
+            partial.write_bytes(serialized)
+            os.replace(partial, path)  # whole or not at all, for processes reading it
+        except OSError as exc:
+            log.info("compiled screen not cached in %s: %s", path.parent, exc)
+    if len(_SERIALIZED) >= _SERIALIZED_KEPT:
+        _SERIALIZED.clear()
+    _SERIALIZED[patterns] = serialized
+    return database
 
 
 def _compiled(hyperscan: Any, patterns: Sequence[str]) -> Any:

@@ -294,7 +294,7 @@ def _context_regex(words: Iterable[str]) -> re.Pattern[str] | None:
     if not words:
         return None
     parts = []
-    for word in sorted(set(words), key=len, reverse=True):
+    for word in sorted(set(words), key=lambda w: (-len(w), w)):
         escaped = re.escape(word)
         parts.append(rf"(?<![A-Za-z]){escaped}" if word.isascii() else escaped)
     return re.compile(first_character_gate(words) + f"(?:{'|'.join(parts)})", re.IGNORECASE)
@@ -479,6 +479,15 @@ class _ScreenPlan:
     checked: bool  # its candidates are among the conditions (a passing text holds one)
 
 
+@dataclass(frozen=True)
+class _Screening:
+    """One screen and how it stands in for each universal runner (None: it does not)."""
+
+    screen: ascii_screen.AsciiScreen
+    plans: list[_ScreenPlan | None]
+    partial: bool  # some runner is not covered
+
+
 @dataclass
 class _Unit:
     """One piece of work: a record's view text, or a chunk of it."""
@@ -544,10 +553,9 @@ class Detector:
         self._gated: dict[tuple[int | bool, ...], tuple[int, ...]] = {}
         for runner in self._universal:
             _prepare_scans(runner)
-        self._screen: ascii_screen.AsciiScreen | None = None
-        self._screen_plans: list[_ScreenPlan | None] = [None] * len(self._universal)
+        # by whether it screens any text (UTF-8) or ASCII text only
+        self._screenings: dict[bool, _Screening] = {}
         self._positions = {id(runner): k for k, runner in enumerate(self._universal)}
-        self._unscreened = True  # some runner is not covered by the screen
         if use_screen:
             self._build_screen()
 
@@ -581,27 +589,30 @@ class Detector:
     # --- construction -----------------------------------------------------------------
 
     def _build_screen(self) -> None:
-        """The ASCII screen over the universal runners' conditions, where Hyperscan is
-        installed and takes them; a runner with a condition it cannot take keeps `re`."""
+        """The screens over the universal runners' conditions (one for ASCII text, one for
+        other text as UTF-8), where Hyperscan is installed and takes them; a runner with a
+        condition a screen cannot take keeps `re` for that kind of text."""
         if not ascii_screen.available():
             return
-        groups, plans = self._screen_groups(check_each=False)
-        try:
-            self._screen = ascii_screen.AsciiScreen(groups) if groups else None
-        except Exception:  # one pattern Hyperscan refuses fails them all: leave it out
-            groups, plans = self._screen_groups(check_each=True)
+        for wide in (False, True):
+            groups, plans = self._screen_groups(wide, check_each=False)
+            screen = None
             try:
-                self._screen = ascii_screen.AsciiScreen(groups) if groups else None
-            except Exception as exc:  # a CPU Hyperscan does not run on, say: `re` does all
-                log.info("ASCII screen not used: %s", exc)
-        if self._screen is not None:
-            self._screen_plans = plans
-            self._unscreened = any(plan is None for plan in plans)
+                screen = ascii_screen.AsciiScreen(groups, wide) if groups else None
+            except Exception:  # one pattern Hyperscan refuses fails them all: leave it out
+                groups, plans = self._screen_groups(wide, check_each=True)
+                try:
+                    screen = ascii_screen.AsciiScreen(groups, wide) if groups else None
+                except Exception as exc:  # a CPU Hyperscan does not run on: `re` does all
+                    log.info("screen not used: %s", exc)
+            if screen is not None:
+                partial = any(plan is None for plan in plans)
+                self._screenings[wide] = _Screening(screen, plans, partial)
 
     def _screen_groups(
-        self, check_each: bool
+        self, wide: bool, check_each: bool
     ) -> tuple[list[list[ascii_screen.ScreenPattern]], list[_ScreenPlan | None]]:
-        """Each runner's conditions rewritten for the screen (a group), and its plan (None:
+        """Each runner's conditions rewritten for a screen (a group), and its plan (None:
         a condition could not be rewritten, or with `check_each`, compiled on its own)."""
         groups: list[list[ascii_screen.ScreenPattern]] = []
         plans: list[_ScreenPlan | None] = []
@@ -615,24 +626,21 @@ class Detector:
                 )
                 if regex is not None
             ]
-            found = [_screen_pattern(regex, folded) for regex, folded in conditions]
-            rewritten = [p for p in found if p is not None]
-            if not conditions or len(rewritten) < len(found):
+            found = [_screen_pattern(regex, folded, wide) for regex, folded in conditions]
+            if not conditions or any(p is None for p in found):
                 plans.append(None)
                 continue
+            pairs = [(c, p) for c, p in zip(conditions, found, strict=True) if p is not None]
             prefilter_implied = runner.prefilter is not None and runner.candidates is not None
-            if prefilter_implied and len(conditions) > 1 and rewritten[-1].exact:
+            if prefilter_implied and len(pairs) > 1 and pairs[-1][1].exact:
                 # the prefilter only says what every candidate holds: a text with an exact
                 # candidate match passes it anyway
-                conditions, rewritten = conditions[1:], rewritten[1:]
-            if check_each and not all(map(ascii_screen.compilable, rewritten)):
+                pairs = pairs[1:]
+            rewritten = [p for _, p in pairs if p is not ascii_screen.ANYTHING]
+            if not rewritten or (check_each and not all(map(ascii_screen.compilable, rewritten))):
                 plans.append(None)
                 continue
-            recheck = tuple(
-                condition
-                for condition, pattern in zip(conditions, rewritten, strict=True)
-                if not pattern.exact
-            )
+            recheck = tuple(condition for condition, pattern in pairs if not pattern.exact)
             for regex, folded in recheck:
                 if not folded and _joinable(regex):
                     _to_text_end(regex)  # compiled now, not on the first text that needs it
@@ -804,52 +812,63 @@ class Detector:
         """Each universal runner with the texts it must read (see `_prefilter_passes`), in
         order.
 
-        With the ASCII screen, one Hyperscan scan of each ASCII text tells which runners'
-        conditions it meets (their exact candidates imply the digit and character gates);
-        the gates and `re` scans choose for the other texts and for runners the screen does
-        not cover."""
-        screen = self._screen
-        if screen is None:
+        With the screens, one Hyperscan scan of each text tells which runners' conditions
+        it meets (their candidates imply the digit and character gates; those the screen
+        approximates are checked again with `re` on the texts it passes). The gates and `re`
+        scans choose for texts holding a non-ASCII digit or space (`ODD_CHARACTERS`) and for
+        runners a screen does not cover."""
+        screenings = self._screenings
+        if not screenings:
             return self._by_language(
                 _prefilter_passes(texts, self._gate(texts, range(len(texts)))), units
             )
-        ascii_texts = [text.isascii() for text in texts]
-        by_re = self._gate(texts, [i for i, plain in enumerate(ascii_texts) if not plain])
-        if self._unscreened:
-            ascii_indexes = [i for i, plain in enumerate(ascii_texts) if plain]
-            by_re += [
-                (runner, indexes)
-                for runner, indexes in self._gate(texts, ascii_indexes)
-                if self._screen_plans[self._positions[id(runner)]] is None
-            ]
-        passing: dict[int, list[int]] = {}
-        for index, text in enumerate(texts):
-            if ascii_texts[index]:
-                for group in screen.passing(text):
+        kinds: list[bool | None] = [
+            False
+            if text.isascii()
+            else None
+            if ascii_screen.ODD_CHARACTERS.search(text) is not None
+            else True
+            for text in texts
+        ]
+        by_re = self._gate(texts, [i for i, k in enumerate(kinds) if k not in screenings])
+        chosen: list[tuple[_Runner, list[int], bool]] = []
+        joins: dict[tuple[int, ...], tuple[str, dict[int, int]] | None] = {}
+        folded: dict[int, str] = {}
+        for wide, screening in screenings.items():
+            indexes = [i for i, k in enumerate(kinds) if k is wide]
+            if not indexes:
+                continue
+            if screening.partial:
+                by_re += [
+                    (runner, found)
+                    for runner, found in self._gate(texts, indexes)
+                    if screening.plans[self._positions[id(runner)]] is None
+                ]
+            passing: dict[int, list[int]] = {}
+            screen = screening.screen
+            for index in indexes:
+                for group in screen.passing(texts[index]):
                     found = passing.get(group)
                     if found is None:
                         passing[group] = [index]
                     else:
                         found.append(index)
-        chosen: list[tuple[_Runner, list[int], bool]] = []
-        joins: dict[tuple[int, ...], tuple[str, dict[int, int]] | None] = {}
-        folded: dict[int, str] = {}
-        for runner, plan in zip(self._universal, self._screen_plans, strict=True):
-            kept = passing.get(plan.group) if plan is not None else None
-            if plan is None or not kept:
-                continue
-            for regex, fold in plan.recheck:
-                if not kept:
-                    break
-                if fold:
-                    for i in kept:
-                        if i not in folded:
-                            folded[i] = texts[i].casefold()
-                    kept = _matching(regex, folded, kept)
-                else:  # joined even for one text: the scan `_to_text_end` makes is class-led
-                    kept = _matching(regex, texts, kept, joins, min_joined=1)
-            if kept:
-                chosen.append((runner, kept, plan.checked))
+            for runner, plan in zip(self._universal, screening.plans, strict=True):
+                kept = passing.get(plan.group) if plan is not None else None
+                if plan is None or not kept:
+                    continue
+                for regex, fold in plan.recheck:
+                    if not kept:
+                        break
+                    if fold:
+                        for i in kept:
+                            if i not in folded:
+                                folded[i] = texts[i].casefold()
+                        kept = _matching(regex, folded, kept)
+                    else:  # joined even for one text: `_to_text_end` makes a class-led scan
+                        kept = _matching(regex, texts, kept, joins, min_joined=1)
+                if kept:
+                    chosen.append((runner, kept, plan.checked))
         chosen += _prefilter_passes(texts, by_re)
         return self._by_language(chosen, units)
 
@@ -1177,12 +1196,17 @@ def _prepare_scans(runner: _Runner) -> None:
             _to_text_end(condition)
 
 
-def _screen_pattern(regex: re.Pattern[str], folded: bool) -> ascii_screen.ScreenPattern | None:
-    """A condition rewritten for the ASCII screen. Context words are searched in casefolded
-    text, which for ASCII text is the text in lower case: ignoring case finds the same,
-    exactly so when the words are ASCII too."""
+def _screen_pattern(
+    regex: re.Pattern[str], folded: bool, wide: bool = False
+) -> ascii_screen.ScreenPattern | None:
+    """A condition rewritten for a screen. Context words are searched in casefolded text,
+    which for ASCII text is the text in lower case: ignoring case finds the same, exactly so
+    when the words are ASCII too. Other text casefolds beyond what ignoring case matches
+    (`ß` to `ss`): there the words are not screened (`ANYTHING`), only checked with `re`."""
     if not folded:
-        return ascii_screen.hyperscan_pattern(regex.pattern, regex.flags)
+        return ascii_screen.hyperscan_pattern(regex.pattern, regex.flags, wide)
+    if wide:
+        return ascii_screen.ANYTHING
     found = ascii_screen.hyperscan_pattern(regex.pattern, regex.flags | re.IGNORECASE)
     if found is None or regex.pattern.isascii():
         return found
@@ -1190,7 +1214,7 @@ def _screen_pattern(regex: re.Pattern[str], folded: bool) -> ascii_screen.Screen
 
 
 def _literal_words(words: Iterable[str]) -> re.Pattern[str] | None:
-    folded = sorted({w.casefold() for w in words if w}, key=len, reverse=True)
+    folded = sorted({w.casefold() for w in words if w}, key=lambda w: (-len(w), w))
     return re.compile("|".join(map(re.escape, folded))) if folded else None
 
 

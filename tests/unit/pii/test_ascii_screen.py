@@ -1,11 +1,12 @@
-"""The Hyperscan screen of ASCII texts: every rewritten regex matches wherever the original
-does (exactly where, when the rewrite says it is exact), and the engine finds the same with
-the screen as without it."""
+"""The Hyperscan screens: every rewritten regex matches wherever the original does (exactly
+where, when the rewrite says it is exact), on ASCII text and, rewritten wide, on any text;
+the engine finds the same with the screens as without them; compiled screens are cached."""
 
 from __future__ import annotations
 
 import re
 from functools import cache
+from pathlib import Path
 
 import pytest
 from hypothesis import example, given, settings
@@ -25,7 +26,7 @@ def _matches(pattern: ScreenPattern, text: str) -> bool:
 
 
 @cache
-def _conditions() -> list[tuple[re.Pattern[str], bool, ScreenPattern]]:
+def _conditions(wide: bool = False) -> list[tuple[re.Pattern[str], bool, ScreenPattern]]:
     """Every condition the fast profile screens, with its rewrite."""
     found = []
     for runner in fast_detector()._universal:
@@ -35,15 +36,16 @@ def _conditions() -> list[tuple[re.Pattern[str], bool, ScreenPattern]]:
             (runner.candidates, False),
         ):
             if regex is not None:
-                rewritten = _screen_pattern(regex, folded)
+                rewritten = _screen_pattern(regex, folded, wide)
                 assert rewritten is not None, regex.pattern
-                found.append((regex, folded, rewritten))
+                if rewritten is not ascii_screen.ANYTHING:
+                    found.append((regex, folded, rewritten))
     return found
 
 
 @cache
-def _screen() -> AsciiScreen:
-    return AsciiScreen([[p] for _, _, p in _conditions()])
+def _screen(wide: bool = False) -> AsciiScreen:
+    return AsciiScreen([[p] for _, _, p in _conditions(wide)], wide)
 
 
 _PIECES = [*"0123456789", *" -/.:,()+#@_'\nXxABKQq", "NSW ", "WA ", "CA ", "Street", "St.", "Rd"]
@@ -69,9 +71,61 @@ def test_rewritten_conditions_match_wherever_the_originals_do(text: str) -> None
             assert index not in passing, regex.pattern
 
 
+_WIDE_PIECES = [
+    *_PIECES,
+    "电话",
+    "手机",
+    "身份证",
+    "护照",
+    "号",
+    "：",
+    "。",
+    "é",
+    "ß",
+    "Straße ",
+    "中",
+]
+_WIDE_PIECES += [
+    "\u212a",
+    "\u017f",
+    "\u0130",
+    "\u0131",
+    "\u00e9t\u00e9 ",
+    "\ud83d\ude00",
+    "\ud800",
+    "١",
+]
+_WIDE_TEXTS = st.lists(st.sampled_from(_WIDE_PIECES), max_size=18).map("".join)
+
+
+@given(_WIDE_TEXTS)
+@settings(max_examples=300, deadline=None)
+@example("寄到Lindenstraße 8，手机13812345678")
+@example("身份证11010519491231002X，\u212aK 护照E12345678")
+def test_wide_rewrites_match_wherever_the_originals_do(text: str) -> None:
+    if ascii_screen.ODD_CHARACTERS.search(text):
+        return  # such texts are not screened
+    passing = set(_screen(wide=True).passing(text))
+    for index, (regex, folded, rewritten) in enumerate(_conditions(wide=True)):
+        found = regex.search(text.casefold() if folded else text) is not None
+        if found:
+            assert index in passing, regex.pattern
+        elif rewritten.exact:
+            assert index not in passing, regex.pattern
+
+
+def test_non_ascii_digits_and_spaces_are_left_to_re() -> None:
+    assert ascii_screen.ODD_CHARACTERS.search("电话 ١٢٣")  # Arabic-Indic digits
+    assert ascii_screen.ODD_CHARACTERS.search("a\u2028b")
+    assert ascii_screen.ODD_CHARACTERS.search("１")  # the engine screens views: ASCII digits
+    assert not ascii_screen.ODD_CHARACTERS.search("电话138 123 é")
+
+
 def test_most_conditions_are_rewritten_exactly() -> None:
     exact = sum(p.exact for _, _, p in _conditions())
     assert exact >= 0.6 * len(_conditions())
+    exact = sum(p.exact for _, _, p in _conditions(wide=True))
+    assert exact >= 0.4 * len(_conditions(wide=True))
 
 
 @pytest.mark.parametrize(
@@ -119,6 +173,18 @@ def test_non_ascii_literals_never_match_ascii_text() -> None:
     assert _matches(rewritten, "tel123") and not _matches(rewritten, "123")
 
 
+def test_wide_rewrites_keep_non_ascii_literals_and_widen_classes() -> None:
+    rewritten = hyperscan_pattern("电话[0-9]{3}", wide=True)
+    assert rewritten is not None and rewritten.exact
+    screen = AsciiScreen([[rewritten]], wide=True)
+    assert screen.passing("我的电话123") == [0] and screen.passing("电邮123") == []
+    # a word boundary cannot be told on UTF-8 bytes: dropped, so wider than `re`
+    rewritten = hyperscan_pattern(r"\b[0-9]{3}\b", wide=True)
+    assert rewritten is not None and not rewritten.exact
+    assert AsciiScreen([[rewritten]], wide=True).passing("号123") == [0]
+    assert not re.search(r"\b[0-9]{3}\b", "号123")
+
+
 def _findings(detector: Detector, texts: list[str]) -> list[object]:
     return [detector.detect_batch([(t, "en")]) for t in texts] + [
         detector.detect_batch([(t, "en") for t in texts])
@@ -136,18 +202,32 @@ _SAMPLE = [
 ]
 
 
-def test_engine_finds_the_same_with_and_without_the_screen() -> None:
-    for profile in ("fast",):
-        settings_ = DetectionSettings(profile=profile)
-        screened = Detector(settings_)
-        assert screened._screen is not None
-        plain = Detector(settings_, use_screen=False)
-        assert plain._screen is None
-        assert _findings(screened, _SAMPLE) == _findings(plain, _SAMPLE)
+def test_engine_finds_the_same_with_and_without_the_screens() -> None:
+    settings_ = DetectionSettings(profile="fast")
+    plain = Detector(settings_, use_screen=False)
+    assert not plain._screenings
+    assert set(fast_detector()._screenings) == {False, True}
+    assert _findings(fast_detector(), _SAMPLE) == _findings(plain, _SAMPLE)
 
 
 def test_without_hyperscan_the_engine_uses_re(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(ascii_screen, "_hyperscan", lambda: None)
     detector = Detector(DetectionSettings(profile="fast"))
-    assert detector._screen is None
+    assert not detector._screenings
     assert _findings(detector, _SAMPLE) == _findings(fast_detector(), _SAMPLE)
+
+
+def test_compiled_screens_are_cached_on_disk(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TDG_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(ascii_screen, "_SERIALIZED", {})
+    pattern = hyperscan_pattern("cache[0-9]{3}")
+    assert pattern is not None
+    assert AsciiScreen([[pattern]]).passing("cache123") == [0]
+    (cached,) = tmp_path.glob("screen-*.hsdb")
+    # another process loads it; a damaged copy is compiled again and replaced
+    monkeypatch.setattr(ascii_screen, "_SERIALIZED", {})
+    cached.write_bytes(b"not a database")
+    assert AsciiScreen([[pattern]]).passing("cache123") == [0]
+    assert cached.read_bytes() != b"not a database"

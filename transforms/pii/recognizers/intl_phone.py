@@ -91,7 +91,7 @@ class IntlPhoneRecognizer(IdentifierRecognizer):
         super().__init__(supported_language)
         # Any context word anywhere in the casefolded text: one literal alternation, no
         # lookarounds, so `re` scans it quickly.
-        words = sorted({w.casefold() for w in self.CONTEXT}, key=len, reverse=True)
+        words = sorted({w.casefold() for w in self.CONTEXT}, key=lambda w: (-len(w), w))
         self._any_context_word = re.compile("|".join(map(re.escape, words)))
 
     def patterns_for(self, text: str) -> Sequence[tuple[CandidatePattern, re.Pattern[str]]]:
