@@ -32,7 +32,7 @@ from typing import Any
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 
 from tdg.transforms.errors import UserError
-from tdg.transforms.pii import ascii_screen
+from tdg.transforms.pii import hyperscan_screen
 from tdg.transforms.pii.chinese_ner import LacTagger, lac_tagger
 from tdg.transforms.pii.detection_settings import DetectionSettings, spacy_model_problem
 from tdg.transforms.pii.entities import NOT_PERSONAL_BY_DEFAULT
@@ -470,9 +470,9 @@ def _joinable(regex: re.Pattern[str]) -> bool:
 
 @dataclass(frozen=True)
 class _ScreenPlan:
-    """How the ASCII screen stands in for one runner's `_prefilter_passes` conditions."""
+    """How a Hyperscan screen stands in for one runner's `_prefilter_passes` conditions."""
 
-    group: int  # its group in the `AsciiScreen`
+    group: int  # its group in the `HyperscanScreen`
     # Conditions the screen approximates (matches more texts than): checked again with `re`
     # on the texts it passes, casefolded when the bool says so (context words).
     recheck: tuple[tuple[re.Pattern[str], bool], ...]
@@ -483,7 +483,7 @@ class _ScreenPlan:
 class _Screening:
     """One screen and how it stands in for each universal runner (None: it does not)."""
 
-    screen: ascii_screen.AsciiScreen
+    screen: hyperscan_screen.HyperscanScreen
     plans: list[_ScreenPlan | None]
     partial: bool  # some runner is not covered
 
@@ -592,17 +592,17 @@ class Detector:
         """The screens over the universal runners' conditions (one for ASCII text, one for
         other text as UTF-8), where Hyperscan is installed and takes them; a runner with a
         condition a screen cannot take keeps `re` for that kind of text."""
-        if not ascii_screen.available():
+        if not hyperscan_screen.available():
             return
         for wide in (False, True):
             groups, plans = self._screen_groups(wide, check_each=False)
             screen = None
             try:
-                screen = ascii_screen.AsciiScreen(groups, wide) if groups else None
+                screen = hyperscan_screen.HyperscanScreen(groups, wide) if groups else None
             except Exception:  # one pattern Hyperscan refuses fails them all: leave it out
                 groups, plans = self._screen_groups(wide, check_each=True)
                 try:
-                    screen = ascii_screen.AsciiScreen(groups, wide) if groups else None
+                    screen = hyperscan_screen.HyperscanScreen(groups, wide) if groups else None
                 except Exception as exc:  # a CPU Hyperscan does not run on: `re` does all
                     log.info("screen not used: %s", exc)
             if screen is not None:
@@ -611,10 +611,10 @@ class Detector:
 
     def _screen_groups(
         self, wide: bool, check_each: bool
-    ) -> tuple[list[list[ascii_screen.ScreenPattern]], list[_ScreenPlan | None]]:
+    ) -> tuple[list[list[hyperscan_screen.ScreenPattern]], list[_ScreenPlan | None]]:
         """Each runner's conditions rewritten for a screen (a group), and its plan (None:
         a condition could not be rewritten, or with `check_each`, compiled on its own)."""
-        groups: list[list[ascii_screen.ScreenPattern]] = []
+        groups: list[list[hyperscan_screen.ScreenPattern]] = []
         plans: list[_ScreenPlan | None] = []
         for runner in self._universal:
             conditions = [
@@ -636,8 +636,10 @@ class Detector:
                 # the prefilter only says what every candidate holds: a text with an exact
                 # candidate match passes it anyway
                 pairs = pairs[1:]
-            rewritten = [p for _, p in pairs if p is not ascii_screen.ANYTHING]
-            if not rewritten or (check_each and not all(map(ascii_screen.compilable, rewritten))):
+            rewritten = [p for _, p in pairs if p is not hyperscan_screen.ANYTHING]
+            if not rewritten or (
+                check_each and not all(map(hyperscan_screen.compilable, rewritten))
+            ):
                 plans.append(None)
                 continue
             recheck = tuple(condition for condition, pattern in pairs if not pattern.exact)
@@ -826,7 +828,7 @@ class Detector:
             False
             if text.isascii()
             else None
-            if ascii_screen.ODD_CHARACTERS.search(text) is not None
+            if hyperscan_screen.ODD_CHARACTERS.search(text) is not None
             else True
             for text in texts
         ]
@@ -1198,19 +1200,19 @@ def _prepare_scans(runner: _Runner) -> None:
 
 def _screen_pattern(
     regex: re.Pattern[str], folded: bool, wide: bool = False
-) -> ascii_screen.ScreenPattern | None:
+) -> hyperscan_screen.ScreenPattern | None:
     """A condition rewritten for a screen. Context words are searched in casefolded text,
     which for ASCII text is the text in lower case: ignoring case finds the same, exactly so
     when the words are ASCII too. Other text casefolds beyond what ignoring case matches
     (`ß` to `ss`): there the words are not screened (`ANYTHING`), only checked with `re`."""
     if not folded:
-        return ascii_screen.hyperscan_pattern(regex.pattern, regex.flags, wide)
+        return hyperscan_screen.hyperscan_pattern(regex.pattern, regex.flags, wide)
     if wide:
-        return ascii_screen.ANYTHING
-    found = ascii_screen.hyperscan_pattern(regex.pattern, regex.flags | re.IGNORECASE)
+        return hyperscan_screen.ANYTHING
+    found = hyperscan_screen.hyperscan_pattern(regex.pattern, regex.flags | re.IGNORECASE)
     if found is None or regex.pattern.isascii():
         return found
-    return ascii_screen.ScreenPattern(found.pattern, exact=False)
+    return hyperscan_screen.ScreenPattern(found.pattern, exact=False)
 
 
 def _literal_words(words: Iterable[str]) -> re.Pattern[str] | None:

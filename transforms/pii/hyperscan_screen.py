@@ -1,31 +1,37 @@
-"""Which of many regexes match an ASCII text: one Hyperscan scan instead of one `re` scan each.
+"""Which of many regexes match a text: one Hyperscan scan instead of one `re` scan each.
 
 The engine screens every text with each pattern recognizer's prefilter, context words and
 candidate regex before running the recognizer. With Python's `re` that is ~40 scans per batch
-(joined texts, `engine._matching`), about a third of a fast pass over English text. Hyperscan
-compiles all of them into one automaton ahead of time (no lazily built states, so unseen text
-costs what seen text does) and scans a text for all of them at once.
+(joined texts, `engine._matching`) after digit and character gates, about two fifths of a
+fast pass over English text. Hyperscan compiles all of them into one automaton ahead of time
+(no lazily built states, so unseen text costs what seen text does) and scans a text for all
+of them at once.
 
 Hyperscan does not speak Python's regex dialect: no lookarounds, no back-references, no
-anchors inside a pattern, Unicode classes only through UTF-8 mode. So it screens ASCII texts
-only (most English text), where each regex is rewritten (`hyperscan_pattern`) into one that
-matches every ASCII text the original matches:
+anchors inside a pattern, and its own idea of Unicode. So each regex is rewritten
+(`hyperscan_pattern`) into one that matches every text the original matches, for ASCII text
+or, `wide`, for any text as UTF-8 bytes:
 
 - every one-character node (literal, class, `.`, category) becomes the exact set of ASCII
   characters Python's `re` matches with it under the same flags (`_ascii_set`: each of the 128
-  is tried), so case folding, `\\w` and `\\d` mean what they mean to `re`;
+  is tried), so case folding, `\\w` and `\\d` mean what they mean to `re`; wide, plus its
+  non-ASCII characters: a literal by its UTF-8 bytes (and the Kelvin sign for `k` when
+  ignoring case), a small class each of its characters, anything larger any non-ASCII
+  character; `\\d` and `\\s` their ASCII characters only (texts holding another digit or
+  space, `ODD_CHARACTERS`, are left to `re`);
 - the text is scanned framed by NUL sentinels: `^`, `$`, `\\A`, `\\Z` become a sentinel (or a
   line break); `\\b` and `\\B` see the sentinel as the non-word character that the start or
-  end of a text is to `re`;
-- a one-character lookbehind before anything else in the regex, or a one-character lookahead
-  after everything, becomes the character it looks at (consumed: a screen asks only whether
-  there is a match, not where); other lookarounds are dropped, back-references become the
-  group they repeat, conditionals both branches, atomic groups plain groups.
+  end of a text is to `re` (wide, they are dropped: to Hyperscan the bytes of a non-ASCII
+  letter are not word characters);
+- lookbehinds before anything else in the regex and lookaheads after everything become what
+  they look at (consumed: a screen asks only whether there is a match, not where), also in
+  the shape that leads with one character and looks behind it (`[0-9](?<![A-Za-z][0-9])`);
+  other lookarounds are dropped, back-references become the group they repeat,
+  conditionals both branches, atomic groups plain groups.
 
 Dropping or widening keeps the rewritten regex a superset; the rewrite says whether it was
 exact (nothing dropped or widened), in which case a text it passes has a match. Regexes it
 cannot rewrite, or Hyperscan cannot compile, are not screened: callers test those with `re`.
-Non-ASCII texts never come here.
 """
 
 from __future__ import annotations
@@ -67,7 +73,7 @@ ODD_CHARACTERS = re.compile(r"(?![\x00-\x7f])[\d\s]")
 
 @dataclass(frozen=True)
 class ScreenPattern:
-    """A regex rewritten for Hyperscan over sentinel-framed ASCII text."""
+    """A regex rewritten for Hyperscan over sentinel-framed text."""
 
     pattern: str
     # True: a text matches it exactly when the original regex matches the text; False: it may
@@ -617,7 +623,7 @@ def _ascii_set(key: str, node: tuple[Any, Any], flags: int) -> frozenset[int]:
 
 
 def hyperscan_pattern(pattern: str, flags: int = 0, wide: bool = False) -> ScreenPattern | None:
-    """`pattern` rewritten for a sentinel-framed ASCII text (see the module), or None.
+    """`pattern` rewritten for sentinel-framed ASCII text (see the module), or None.
 
     `wide`: for any text, as UTF-8 bytes. A node that matches some non-ASCII character then
     matches any (one lead byte and its continuation bytes), and word boundaries are dropped
@@ -663,16 +669,16 @@ def _hyperscan() -> Any | None:
         return None
 
 
-class AsciiScreen:
+class HyperscanScreen:
     """One Hyperscan database over groups of regexes; `passing` tells which groups have all
-    their regexes match an ASCII text.
+    their regexes match a text (ASCII, or any text when built `wide`).
 
     A group is what one recognizer needs (its prefilter, context words and candidates).
     Hyperscan's own logical combinations would report passing groups only, but refuse
     regexes whose matches it reports late (one ending in `\\b`), so each regex reports its
-    first match and the groups are counted here. Compiling takes a second or two, once per
-    process (the database is kept serialized and each screen loads its own copy). Not shared
-    between threads: a scan needs its own scratch space.
+    first match and the groups are counted here. Compiling takes a few seconds, once per
+    machine (`_database`: kept serialized in the process and on disk; each screen loads its
+    own copy). Not shared between threads: a scan needs its own scratch space.
     """
 
     def __init__(self, groups: Sequence[Sequence[ScreenPattern]], wide: bool = False) -> None:
@@ -690,7 +696,7 @@ class AsciiScreen:
         self._size = [len(group) for group in groups]
 
     def passing(self, text: str) -> list[int]:
-        """Indexes of the groups whose regexes all match `text` (ASCII), in no set order."""
+        """Indexes of the groups whose regexes all match `text`, in no set order."""
         found: list[int] = []
         try:  # noqa: SIM105 (`contextlib.suppress` costs a context manager per text)
             self._database.scan(

@@ -12,17 +12,17 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from tdg.transforms.pii import ascii_screen
-from tdg.transforms.pii.ascii_screen import AsciiScreen, ScreenPattern, hyperscan_pattern
+from tdg.transforms.pii import hyperscan_screen
 from tdg.transforms.pii.detection_settings import DetectionSettings
 from tdg.transforms.pii.engine import Detector, _screen_pattern
+from tdg.transforms.pii.hyperscan_screen import HyperscanScreen, ScreenPattern, hyperscan_pattern
 from tests.detectors import fast_detector
 
-pytestmark = pytest.mark.skipif(not ascii_screen.available(), reason="hyperscan not installed")
+pytestmark = pytest.mark.skipif(not hyperscan_screen.available(), reason="hyperscan not installed")
 
 
 def _matches(pattern: ScreenPattern, text: str) -> bool:
-    return AsciiScreen([[pattern]]).passing(text) == [0]
+    return HyperscanScreen([[pattern]]).passing(text) == [0]
 
 
 @cache
@@ -38,14 +38,14 @@ def _conditions(wide: bool = False) -> list[tuple[re.Pattern[str], bool, ScreenP
             if regex is not None:
                 rewritten = _screen_pattern(regex, folded, wide)
                 assert rewritten is not None, regex.pattern
-                if rewritten is not ascii_screen.ANYTHING:
+                if rewritten is not hyperscan_screen.ANYTHING:
                     found.append((regex, folded, rewritten))
     return found
 
 
 @cache
-def _screen(wide: bool = False) -> AsciiScreen:
-    return AsciiScreen([[p] for _, _, p in _conditions(wide)], wide)
+def _screen(wide: bool = False) -> HyperscanScreen:
+    return HyperscanScreen([[p] for _, _, p in _conditions(wide)], wide)
 
 
 _PIECES = [*"0123456789", *" -/.:,()+#@_'\nXxABKQq", "NSW ", "WA ", "CA ", "Street", "St.", "Rd"]
@@ -103,7 +103,7 @@ _WIDE_TEXTS = st.lists(st.sampled_from(_WIDE_PIECES), max_size=18).map("".join)
 @example("寄到Lindenstraße 8，手机13812345678")
 @example("身份证11010519491231002X，\u212aK 护照E12345678")
 def test_wide_rewrites_match_wherever_the_originals_do(text: str) -> None:
-    if ascii_screen.ODD_CHARACTERS.search(text):
+    if hyperscan_screen.ODD_CHARACTERS.search(text):
         return  # such texts are not screened
     passing = set(_screen(wide=True).passing(text))
     for index, (regex, folded, rewritten) in enumerate(_conditions(wide=True)):
@@ -115,10 +115,10 @@ def test_wide_rewrites_match_wherever_the_originals_do(text: str) -> None:
 
 
 def test_non_ascii_digits_and_spaces_are_left_to_re() -> None:
-    assert ascii_screen.ODD_CHARACTERS.search("电话 ١٢٣")  # Arabic-Indic digits
-    assert ascii_screen.ODD_CHARACTERS.search("a\u2028b")
-    assert ascii_screen.ODD_CHARACTERS.search("１")  # the engine screens views: ASCII digits
-    assert not ascii_screen.ODD_CHARACTERS.search("电话138 123 é")
+    assert hyperscan_screen.ODD_CHARACTERS.search("电话 ١٢٣")  # Arabic-Indic digits
+    assert hyperscan_screen.ODD_CHARACTERS.search("a\u2028b")
+    assert hyperscan_screen.ODD_CHARACTERS.search("１")  # the engine screens views: ASCII digits
+    assert not hyperscan_screen.ODD_CHARACTERS.search("电话138 123 é")
 
 
 def test_most_conditions_are_rewritten_exactly() -> None:
@@ -176,12 +176,12 @@ def test_non_ascii_literals_never_match_ascii_text() -> None:
 def test_wide_rewrites_keep_non_ascii_literals_and_widen_classes() -> None:
     rewritten = hyperscan_pattern("电话[0-9]{3}", wide=True)
     assert rewritten is not None and rewritten.exact
-    screen = AsciiScreen([[rewritten]], wide=True)
+    screen = HyperscanScreen([[rewritten]], wide=True)
     assert screen.passing("我的电话123") == [0] and screen.passing("电邮123") == []
     # a word boundary cannot be told on UTF-8 bytes: dropped, so wider than `re`
     rewritten = hyperscan_pattern(r"\b[0-9]{3}\b", wide=True)
     assert rewritten is not None and not rewritten.exact
-    assert AsciiScreen([[rewritten]], wide=True).passing("号123") == [0]
+    assert HyperscanScreen([[rewritten]], wide=True).passing("号123") == [0]
     assert not re.search(r"\b[0-9]{3}\b", "号123")
 
 
@@ -211,7 +211,7 @@ def test_engine_finds_the_same_with_and_without_the_screens() -> None:
 
 
 def test_without_hyperscan_the_engine_uses_re(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(ascii_screen, "_hyperscan", lambda: None)
+    monkeypatch.setattr(hyperscan_screen, "_hyperscan", lambda: None)
     detector = Detector(DetectionSettings(profile="fast"))
     assert not detector._screenings
     assert _findings(detector, _SAMPLE) == _findings(fast_detector(), _SAMPLE)
@@ -221,13 +221,13 @@ def test_compiled_screens_are_cached_on_disk(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("TDG_CACHE_DIR", str(tmp_path))
-    monkeypatch.setattr(ascii_screen, "_SERIALIZED", {})
+    monkeypatch.setattr(hyperscan_screen, "_SERIALIZED", {})
     pattern = hyperscan_pattern("cache[0-9]{3}")
     assert pattern is not None
-    assert AsciiScreen([[pattern]]).passing("cache123") == [0]
+    assert HyperscanScreen([[pattern]]).passing("cache123") == [0]
     (cached,) = tmp_path.glob("screen-*.hsdb")
     # another process loads it; a damaged copy is compiled again and replaced
-    monkeypatch.setattr(ascii_screen, "_SERIALIZED", {})
+    monkeypatch.setattr(hyperscan_screen, "_SERIALIZED", {})
     cached.write_bytes(b"not a database")
-    assert AsciiScreen([[pattern]]).passing("cache123") == [0]
+    assert HyperscanScreen([[pattern]]).passing("cache123") == [0]
     assert cached.read_bytes() != b"not a database"
