@@ -255,6 +255,11 @@ class _Rewriter:
             return frozenset(found | {SOME}), False
         return frozenset(found | set(range(low, high + 1))), True
 
+    def complement(self, members: frozenset[int]) -> frozenset[int]:
+        """`_complement`, without non-ASCII characters when rewriting for ASCII text."""
+        found = _complement(members)
+        return found if self.wide else frozenset(m for m in found if 0 <= m < 128)
+
     def single_set(self, items: Any, flags: int) -> frozenset[int] | None:
         """The ASCII set of a one-character sequence (a lookaround body), else None."""
         if len(items) == 1 and items[0][0] in self.single:
@@ -437,7 +442,7 @@ class _Rewriter:
         if len(prefix) > 2 or any(s is None for s in sets):
             self.exact = False
             return chars, before
-        outside = [_complement(s) for s in sets if s is not None]
+        outside = [self.complement(s) for s in sets if s is not None]
         if len(outside) == 1:
             one = _char_class(outside[0], "before")
             return chars, self.constraint((one, outside[0]), before)
@@ -478,7 +483,7 @@ class _Rewriter:
         chars = self.single_set(list(body.data), flags)
         if chars is not None:
             if op is c.ASSERT_NOT:  # no character (the text's edge) passes too
-                chars = _complement(chars)
+                chars = self.complement(chars)
             if known is None:
                 return (_char_class(chars, where), chars)
             if known[1] is not None:
