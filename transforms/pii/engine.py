@@ -468,6 +468,9 @@ def _joinable(regex: re.Pattern[str]) -> bool:
         return False
 
 
+_NO_GROUP = -1  # a `_ScreenPlan` for a runner no text of the screen's kind can need
+
+
 @dataclass(frozen=True)
 class _ScreenPlan:
     """How a Hyperscan screen stands in for one runner's `_prefilter_passes` conditions."""
@@ -641,6 +644,10 @@ class Detector:
                 check_each and not all(map(hyperscan_screen.compilable, rewritten))
             ):
                 plans.append(None)
+                continue
+            if any(p.pattern == hyperscan_screen.NEVER for p in rewritten):
+                # a condition no text of this kind can meet (ideographs, in ASCII text)
+                plans.append(_ScreenPlan(_NO_GROUP, (), False))
                 continue
             recheck = tuple(condition for condition, pattern in pairs if not pattern.exact)
             for regex, folded in recheck:

@@ -51,7 +51,7 @@ log = logging.getLogger(__name__)
 SENTINEL = "\x00"
 _ASCII = range(128)
 # Hyperscan matches bytes; a class no character can be in must still be a valid pattern.
-_NEVER = r"\x80"
+NEVER = r"\x80"
 # A character set here holds ASCII code points, explicit non-ASCII code points (the wide
 # rewrite, for UTF-8 text) and two pseudo-members: SOME (it may hold any other non-ASCII
 # character) and ALL (it holds every non-ASCII character).
@@ -124,7 +124,7 @@ def _char_class(members: frozenset[int], where: str = "char") -> str:
         for code in sorted(m for m in members if m >= 128):
             parts.append("".join(f"\\x{b:02x}" for b in chr(code).encode("utf-8", "surrogatepass")))
     if not parts:
-        return _NEVER
+        return NEVER
     return parts[0] if len(parts) == 1 else "(?:" + "|".join(parts) + ")"
 
 
