@@ -217,6 +217,18 @@ def test_without_hyperscan_the_engine_uses_re(monkeypatch: pytest.MonkeyPatch) -
     assert _findings(detector, _SAMPLE) == _findings(fast_detector(), _SAMPLE)
 
 
+def test_a_screen_that_cannot_be_built_leaves_the_work_to_re(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("no SIMD on this CPU")  # what Hyperscan says on an old CPU
+
+    monkeypatch.setattr(hyperscan_screen, "HyperscanScreen", refuse)
+    detector = Detector(DetectionSettings(profile="fast"))
+    assert not detector._screenings
+    assert _findings(detector, _SAMPLE) == _findings(fast_detector(), _SAMPLE)
+
+
 def test_compiled_screens_are_cached_on_disk(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
