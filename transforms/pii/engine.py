@@ -32,7 +32,7 @@ from typing import Any
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 
 from tdg.transforms.errors import UserError
-from tdg.transforms.pii import hyperscan_screen
+from tdg.transforms.pii import hyperscan_rewrite, hyperscan_screen
 from tdg.transforms.pii.chinese_ner import LacTagger, lac_tagger
 from tdg.transforms.pii.detection_settings import DetectionSettings, spacy_model_problem
 from tdg.transforms.pii.entities import NOT_PERSONAL_BY_DEFAULT
@@ -614,10 +614,10 @@ class Detector:
 
     def _screen_groups(
         self, wide: bool, check_each: bool
-    ) -> tuple[list[list[hyperscan_screen.ScreenPattern]], list[_ScreenPlan | None]]:
+    ) -> tuple[list[list[hyperscan_rewrite.ScreenPattern]], list[_ScreenPlan | None]]:
         """Each runner's conditions rewritten for a screen (a group), and its plan (None:
         a condition could not be rewritten, or with `check_each`, compiled on its own)."""
-        groups: list[list[hyperscan_screen.ScreenPattern]] = []
+        groups: list[list[hyperscan_rewrite.ScreenPattern]] = []
         plans: list[_ScreenPlan | None] = []
         for runner in self._universal:
             conditions = [
@@ -639,13 +639,13 @@ class Detector:
                 # the prefilter only says what every candidate holds: a text with an exact
                 # candidate match passes it anyway
                 pairs = pairs[1:]
-            rewritten = [p for _, p in pairs if p is not hyperscan_screen.ANYTHING]
+            rewritten = [p for _, p in pairs if p is not hyperscan_rewrite.ANYTHING]
             if not rewritten or (
                 check_each and not all(map(hyperscan_screen.compilable, rewritten))
             ):
                 plans.append(None)
                 continue
-            if any(p.pattern == hyperscan_screen.NEVER for p in rewritten):
+            if any(p.pattern == hyperscan_rewrite.NEVER for p in rewritten):
                 # a condition no text of this kind can meet (ideographs, in ASCII text)
                 plans.append(_ScreenPlan(_NO_GROUP, (), False))
                 continue
@@ -835,7 +835,7 @@ class Detector:
             False
             if text.isascii()
             else None
-            if hyperscan_screen.ODD_CHARACTERS.search(text) is not None
+            if hyperscan_rewrite.ODD_CHARACTERS.search(text) is not None
             else True
             for text in texts
         ]
@@ -1207,19 +1207,19 @@ def _prepare_scans(runner: _Runner) -> None:
 
 def _screen_pattern(
     regex: re.Pattern[str], folded: bool, wide: bool = False
-) -> hyperscan_screen.ScreenPattern | None:
+) -> hyperscan_rewrite.ScreenPattern | None:
     """A condition rewritten for a screen. Context words are searched in casefolded text,
     which for ASCII text is the text in lower case: ignoring case finds the same, exactly so
     when the words are ASCII too. Other text casefolds beyond what ignoring case matches
     (`ß` to `ss`): there the words are not screened (`ANYTHING`), only checked with `re`."""
     if not folded:
-        return hyperscan_screen.hyperscan_pattern(regex.pattern, regex.flags, wide)
+        return hyperscan_rewrite.hyperscan_pattern(regex.pattern, regex.flags, wide)
     if wide:
-        return hyperscan_screen.ANYTHING
-    found = hyperscan_screen.hyperscan_pattern(regex.pattern, regex.flags | re.IGNORECASE)
+        return hyperscan_rewrite.ANYTHING
+    found = hyperscan_rewrite.hyperscan_pattern(regex.pattern, regex.flags | re.IGNORECASE)
     if found is None or regex.pattern.isascii():
         return found
-    return hyperscan_screen.ScreenPattern(found.pattern, exact=False)
+    return hyperscan_rewrite.ScreenPattern(found.pattern, exact=False)
 
 
 def _literal_words(words: Iterable[str]) -> re.Pattern[str] | None:
