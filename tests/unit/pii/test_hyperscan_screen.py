@@ -31,6 +31,13 @@ _SAMPLE = [
     "Lindenstraße 8, 10115 Berlin; Via Roma 5; 12 rue de la Paix; D02 X285",
     "手机 13812345678，身份证 11010519491231002X。 QQ 123456789",
     "nothing to see here, just words and 3 numbers 42",
+    # texts the screens leave to `re`: an Arabic-Indic digit, a line separator
+    "رقم ١٢٣ and mobile 13812345678, Lindenstraße 8",
+    "Apt 4\u2028221B Baker Street, card 4111-1111-1111-1111",
+    # a NUL inside the text (the screens' sentinel), an empty text, a text longer than a chunk
+    "SSN 078-05-1120\x00 card 4111 1111 1111 1111",
+    "",
+    "filler words " * 900 + "call 13812345678 or dana.reyes@example.com",
 ]
 
 
