@@ -116,7 +116,10 @@ def read_table_local(
                 issues.append(item)
                 continue
             out = parse(item[1], item[0])
-            (issues if isinstance(out, InputIssue) else good).append(out)
+            if isinstance(out, InputIssue):
+                issues.append(out)
+            else:
+                good.append(out)
     return good, issues
 
 

@@ -140,7 +140,9 @@ class Policy(Strict):
         description="metadata field with a contract id or other evidence for a record's own basis",
     )
     allowed_bases: list[LegalBasis] = Field(
-        default_factory=lambda: [b for b in LegalBasis if b is not LegalBasis.ANONYMIZED],
+        default_factory=lambda: list[LegalBasis](
+            b for b in LegalBasis if b is not LegalBasis.ANONYMIZED
+        ),
         description="bases this policy accepts at all; others are treated as no basis",
     )
     refusal_applies_to: list[LegalBasis] = Field(

@@ -40,8 +40,9 @@ class RecordStageFn(beam.DoFn):
         self._progress = ProgressReporter(self.ctx.progress_dir, self.ctx.progress_interval)
         self.load()
 
-    def process(self, record: Record) -> Iterator[Any]:
-        yield from self._emit(self.apply(record))
+    def process(self, element: Any) -> Iterator[Any]:
+        """`element`: a Record (a batch of them in `BatchStageFn`)."""
+        yield from self._emit(self.apply(element))
 
     def _emit(self, out: Record | Quarantined) -> Iterator[Any]:
         self._in.inc()

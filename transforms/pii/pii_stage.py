@@ -204,8 +204,10 @@ class DeidentifyFn(BatchStageFn):
                 s.source_profiles.get(r.source_id, s.detection.profile), []
             ).append(i)
         for profile, idx in by_profile.items():
-            found = self._detectors[profile].detect_batch([(batch[i].text, hints[i]) for i in idx])
-            for i, f in zip(idx, found, strict=True):
+            detected = self._detectors[profile].detect_batch(
+                [(batch[i].text, hints[i]) for i in idx]
+            )
+            for i, f in zip(idx, detected, strict=True):
                 findings[i] = f
         outs: list[tuple[Record, DeidentifiedText, frozenset[str]]] = []
         for record, found in zip(batch, findings, strict=True):

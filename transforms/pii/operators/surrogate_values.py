@@ -260,8 +260,10 @@ def _person(draw: Draw, original: str, normalized: str) -> str:
             surname = draw.choice(pools.CN_COMPOUND_SURNAMES)
         else:
             surname = draw.choice(pools.CN_SURNAMES)
-        given = max(0, min(cjk, 4) - len(surname))
-        return surname + "".join(draw.choice(pools.CN_GIVEN_CHARACTERS) for _ in range(given))
+        given_length = max(0, min(cjk, 4) - len(surname))
+        return surname + "".join(
+            draw.choice(pools.CN_GIVEN_CHARACTERS) for _ in range(given_length)
+        )
     words = original.split()
     given = draw.choice(pools.EN_GIVEN_NAMES)
     if len(words) <= 1:
