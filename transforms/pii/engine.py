@@ -478,7 +478,7 @@ class _ScreenPlan:
     group: int  # its group in the `HyperscanScreen`
     # Conditions the screen approximates (matches more texts than): checked again with `re`
     # on the texts it passes, casefolded when the bool says so (context words).
-    recheck: tuple[tuple[re.Pattern[str], bool], ...]
+    recheck: tuple[tuple[re.Pattern[str], bool], ...]  # (regex, on casefolded text)
     checked: bool  # its candidates are among the conditions (a passing text holds one)
 
 
@@ -598,29 +598,34 @@ class Detector:
         if not hyperscan_screen.available():
             return
         for wide in (False, True):
-            groups, plans = self._screen_groups(wide, check_each=False)
+            groups, drafts = self._screen_groups(wide, check_each=False)
             screen = None
             try:
                 screen = hyperscan_screen.HyperscanScreen(groups, wide) if groups else None
             except Exception:  # one pattern Hyperscan refuses fails them all: leave it out
-                groups, plans = self._screen_groups(wide, check_each=True)
+                groups, drafts = self._screen_groups(wide, check_each=True)
                 try:
                     screen = hyperscan_screen.HyperscanScreen(groups, wide) if groups else None
                 except Exception as exc:  # a CPU Hyperscan does not run on: `re` does all
                     log.info("screen not used: %s", exc)
             if screen is not None:
+                plans = [_plan(draft, screen.whole) for draft in drafts]
                 partial = any(plan is None for plan in plans)
                 self._screenings[wide] = _Screening(screen, plans, partial)
 
     def _screen_groups(
         self, wide: bool, check_each: bool
-    ) -> tuple[list[list[hyperscan_rewrite.ScreenPattern]], list[_ScreenPlan | None]]:
-        """Each runner's conditions rewritten for a screen (a group), and its plan (None:
-        a condition could not be rewritten, or with `check_each`, compiled on its own)."""
+    ) -> tuple[list[list[hyperscan_rewrite.ScreenPattern]], list[_Draft]]:
+        """Each runner's conditions rewritten for a screen (a group), and what its plan is
+        made from (None: a condition could not be rewritten, or with `check_each`, compiled
+        on its own; `_NO_GROUP`: no text of the screen's kind can pass)."""
         groups: list[list[hyperscan_rewrite.ScreenPattern]] = []
-        plans: list[_ScreenPlan | None] = []
+        drafts: list[_Draft] = []
         for runner in self._universal:
-            conditions = [
+            if runner.needs_non_ascii and not wide:
+                drafts.append(_NO_GROUP)
+                continue
+            conditions = [(gate, False) for gate in _gate_regexes(runner)] + [
                 (regex, folded)
                 for regex, folded in (
                     (runner.prefilter, False),
@@ -630,32 +635,25 @@ class Detector:
                 if regex is not None
             ]
             found = [_screen_pattern(regex, folded, wide) for regex, folded in conditions]
-            if not conditions or any(p is None for p in found):
-                plans.append(None)
-                continue
             pairs = [(c, p) for c, p in zip(conditions, found, strict=True) if p is not None]
-            prefilter_implied = runner.prefilter is not None and runner.candidates is not None
-            if prefilter_implied and len(pairs) > 1 and pairs[-1][1].exact:
-                # the prefilter only says what every candidate holds: a text with an exact
-                # candidate match passes it anyway
-                pairs = pairs[1:]
             rewritten = [p for _, p in pairs if p is not hyperscan_rewrite.ANYTHING]
-            if not rewritten or (
-                check_each and not all(map(hyperscan_screen.compilable, rewritten))
+            if (
+                len(pairs) < len(conditions)
+                or not rewritten
+                or (check_each and not all(map(hyperscan_screen.compilable, rewritten)))
             ):
-                plans.append(None)
+                drafts.append(None)
                 continue
             if any(p.pattern == hyperscan_rewrite.NEVER for p in rewritten):
                 # a condition no text of this kind can meet (ideographs, in ASCII text)
-                plans.append(_ScreenPlan(_NO_GROUP, (), False))
+                drafts.append(_NO_GROUP)
                 continue
-            recheck = tuple(condition for condition, pattern in pairs if not pattern.exact)
-            for regex, folded in recheck:
+            for regex, folded in conditions:
                 if not folded and _joinable(regex):
                     _to_text_end(regex)  # compiled now, not on the first text that needs it
-            plans.append(_ScreenPlan(len(groups), recheck, runner.candidates is not None))
+            drafts.append((len(groups), pairs, runner.candidates is not None))
             groups.append(rewritten)
-        return groups, plans
+        return groups, drafts
 
     def _reportable(self, entities: Iterable[str]) -> list[str]:
         if self._wanted is None:
@@ -822,22 +820,19 @@ class Detector:
         order.
 
         With the screens, one Hyperscan scan of each text tells which runners' conditions
-        it meets (their candidates imply the digit and character gates; those the screen
+        it meets (their gates, prefilter, context words and candidates; those the screen
         approximates are checked again with `re` on the texts it passes). The gates and `re`
-        scans choose for texts holding a non-ASCII digit or space (`ODD_CHARACTERS`) and for
-        runners a screen does not cover."""
+        scans choose for texts holding a NUL or a non-ASCII digit or space (`ODD_CHARACTERS`)
+        and for runners a screen does not cover."""
         screenings = self._screenings
         if not screenings:
             return self._by_language(
                 _prefilter_passes(texts, self._gate(texts, range(len(texts)))), units
             )
+        odd = hyperscan_rewrite.ODD_CHARACTERS.search
+        # False: ASCII, True: other text, None: left to `re` (a NUL, a non-ASCII digit or space)
         kinds: list[bool | None] = [
-            False
-            if text.isascii()
-            else None
-            if hyperscan_rewrite.ODD_CHARACTERS.search(text) is not None
-            else True
-            for text in texts
+            None if odd(text) is not None else not text.isascii() for text in texts
         ]
         by_re = self._gate(texts, [i for i, k in enumerate(kinds) if k not in screenings])
         chosen: list[tuple[_Runner, list[int], bool]] = []
@@ -1190,6 +1185,51 @@ def grouped_alternations(pattern: str) -> str:
         return "(?:" + "|".join(branches) + ")"
 
     return _LITERAL_ALTERNATION.sub(grouped, pattern)
+
+
+Condition = tuple[re.Pattern[str], bool]  # a regex, and whether it reads casefolded text
+# A runner's conditions for a screen before it is built: its group, each condition with its
+# rewrite, whether candidates are among them; or None / `_NO_GROUP` (`_screen_groups`).
+_Draft = tuple[int, list[tuple[Condition, "hyperscan_rewrite.ScreenPattern"]], bool] | int | None
+
+
+def _plan(draft: _Draft, whole: tuple[bool, ...]) -> _ScreenPlan | None:
+    """A runner's plan once its screen is built: what the screen did not test exactly is
+    checked again with `re` (for a group the screen tests by its last regex alone, every
+    other condition)."""
+    if draft is None:
+        return None
+    if isinstance(draft, int):
+        return _ScreenPlan(_NO_GROUP, (), False)
+    group, pairs, checked = draft
+    screened = [p for _, p in pairs if p is not hyperscan_rewrite.ANYTHING]
+    last = screened[-1]
+    recheck = tuple(
+        condition
+        for condition, pattern in pairs
+        if not pattern.exact or (not whole[group] and pattern is not last)
+    )
+    return _ScreenPlan(group, recheck, checked)
+
+
+def _gate_regexes(runner: _Runner) -> list[re.Pattern[str]]:
+    """The runner's digit and character gates (`_gate`) as regexes, for the screens: a text
+    matches them all exactly when it passes the gates."""
+    found = []
+    if runner.min_digit_run:
+        found.append(f"[0-9]{{{runner.min_digit_run}}}")
+    if runner.min_total_digits > max(runner.min_digit_run, 1):
+        found.append(f"[0-9](?:[^0-9]*[0-9]){{{runner.min_total_digits - 1}}}")
+    elif runner.min_total_digits > runner.min_digit_run:
+        found.append("[0-9]")
+    if runner.min_grouped_digits > max(runner.min_digit_run, 1):
+        # a chain of digit groups joined by one space or dash, holding that many digits
+        found.append(f"[0-9](?:[ -]?[0-9]){{{runner.min_grouped_digits - 1}}}")
+    elif runner.min_grouped_digits > runner.min_digit_run:
+        found.append("[0-9]")
+    if runner.required_any:
+        found.append("[" + "".join(map(re.escape, runner.required_any)) + "]")
+    return [re.compile(pattern) for pattern in found]
 
 
 def _prepare_scans(runner: _Runner) -> None:

@@ -12,10 +12,10 @@ rewritten (`hyperscan_pattern`) from the parse tree `re` itself builds, for ASCI
   ignoring case), a small class each of its characters, anything larger any non-ASCII
   character; `\\d` and `\\s` their ASCII characters only (texts holding another digit or
   space, `ODD_CHARACTERS`, are left to `re`);
-- the text is scanned framed by NUL sentinels (`SENTINEL`): `^`, `$`, `\\A`, `\\Z` become a
-  sentinel (or a line break); `\\b` and `\\B` see the sentinel as the non-word character
-  that the start or end of a text is to `re` (wide, they are dropped: to Hyperscan the bytes
-  of a non-ASCII letter are not word characters);
+- the text is scanned framed by NUL sentinels (`SENTINEL`; texts holding a NUL are left to
+  `re`): `\\b` and `\\B` see the sentinel as the non-word character that the start or end of
+  a text is to `re` (wide, they are dropped: to Hyperscan the bytes of a non-ASCII letter are
+  not word characters); `^`, `$`, `\\A`, `\\Z` are dropped;
 - lookbehinds before anything else in the regex and lookaheads after everything become what
   they look at (consumed: a screen asks only whether there is a match, not where), also in
   the shape that leads with one character and looks behind it (`[0-9](?<![A-Za-z][0-9])`);
@@ -39,7 +39,7 @@ from typing import Any
 SENTINEL = "\x00"
 _ASCII = range(128)
 # Hyperscan matches bytes; a class no character can be in must still be a valid pattern.
-NEVER = r"\x80"
+NEVER = r"\xff"  # no such byte in ASCII or in UTF-8
 # A character set here holds ASCII code points, explicit non-ASCII code points (the wide
 # rewrite, for UTF-8 text) and two pseudo-members: SOME (it may hold any other non-ASCII
 # character) and ALL (it holds every non-ASCII character).
@@ -55,8 +55,8 @@ _NON_ASCII_BYTES = {
 # A class with more explicit non-ASCII characters than this is widened to SOME.
 _MAX_EXPLICIT = 64
 # What `\\d` and `\\s` mean in the wide rewrite: their ASCII characters only. Texts holding a
-# non-ASCII digit or space (`ODD_CHARACTERS`) are not screened.
-ODD_CHARACTERS = re.compile(r"(?![\x00-\x7f])[\d\s]")
+# non-ASCII digit or space, or a NUL (the sentinel), are not screened (`ODD_CHARACTERS`).
+ODD_CHARACTERS = re.compile(r"\x00|(?![\x00-\x7f])[\d\s]")
 
 
 @dataclass(frozen=True)
@@ -169,7 +169,9 @@ class _Rewriter:
         """What one-character `node` matches: its ASCII characters and, rewriting for UTF-8
         text, its non-ASCII ones (explicit ones, or `SOME` / `ALL`: no longer exact unless
         it matches all)."""
-        found = _ascii_set(repr(node), node, flags)
+        # no text holds a NUL (callers leave such texts to `re`): a 0 here can only be the
+        # sentinel, which is no character
+        found = _ascii_set(repr(node), node, flags) - {0}
         if not self.wide:
             return found
         members, exact = self.non_ascii(node, flags)
@@ -183,6 +185,8 @@ class _Rewriter:
         c = self.constants
         op, arg = node
         folding = bool(flags & self.parser.SRE_FLAG_IGNORECASE)
+        if flags & self.parser.SRE_FLAG_ASCII:
+            folding = False  # ASCII case folding only: no non-ASCII partners
         every = frozenset({SOME, ALL})
         if op is c.ANY:
             return every, True
@@ -246,7 +250,11 @@ class _Rewriter:
     def complement(self, members: frozenset[int]) -> frozenset[int]:
         """`_complement`, without non-ASCII characters when rewriting for ASCII text."""
         found = _complement(members)
-        return found if self.wide else frozenset(m for m in found if 0 <= m < 128)
+        if not self.wide:
+            return frozenset(m for m in found if 0 <= m < 128)
+        if ALL not in members and any(m < 0 or m >= 128 for m in members):
+            self.exact = False  # all non-ASCII characters but some: any, here
+        return found
 
     def single_set(self, items: Any, flags: int) -> frozenset[int] | None:
         """The ASCII set of a one-character sequence (a lookaround body), else None."""
@@ -277,12 +285,24 @@ class _Rewriter:
         """
         c = self.constants
         items = list(items)
-        while items and items[0][0] in (c.ASSERT, c.ASSERT_NOT) and items[0][1][0] < 0:
-            before = self.merged(items.pop(0), flags, before)
-        while (
-            trailing and items and items[-1][0] in (c.ASSERT, c.ASSERT_NOT) and items[-1][1][0] > 0
-        ):
-            after = self.merged(items.pop(), flags, after)
+        while items:
+            if items[0][0] in (c.ASSERT, c.ASSERT_NOT) and items[0][1][0] < 0:
+                before = self.merged(items.pop(0), flags, before)
+                continue
+            edge = self.boundary(items[0], _first_set(self, items[1:], flags))
+            if edge is None:
+                break
+            items.pop(0)
+            before = self.constraint(edge, before)
+        while trailing and items:
+            if items[-1][0] in (c.ASSERT, c.ASSERT_NOT) and items[-1][1][0] > 0:
+                after = self.merged(items.pop(), flags, after)
+                continue
+            edge = self.boundary(items[-1], _last_set(self, items[:-1], flags))
+            if edge is None:
+                break
+            items.pop()
+            after = self.constraint(edge, after)
         if items and items[0][0] is c.ASSERT and items[0][1][0] > 0:
             # a leading lookahead that only says what the first character is (the engine's
             # `(?=[...])` before an alternation): dropped, exact when the rest starts so anyway
@@ -368,6 +388,31 @@ class _Rewriter:
             if inner[0] in self.single:
                 return int(arg[0]), self.ascii_set(inner, flags)
         return None
+
+    def boundary(
+        self, node: tuple[Any, Any], inside: frozenset[int] | None
+    ) -> tuple[str, frozenset[int]] | None:
+        """A `\\b` or `\\B` at the edge of a match, as the one character it lets stand
+        outside, when the character inside the edge is surely a word character or surely not
+        (ASCII text only; else None: the boundary stays as it is)."""
+        c = self.constants
+        op, code = node
+        if self.wide or op is not c.AT or code not in (c.AT_BOUNDARY, c.AT_NON_BOUNDARY):
+            return None
+        if inside is None or not inside:
+            return None
+        word = _WORD
+        if _within(inside, word):
+            inside_word = True
+        elif not _meet(inside, word):
+            inside_word = False
+        else:
+            return None
+        # a boundary needs the other kind outside, a non-boundary the same kind; "no
+        # character" (the sentinel) counts as a non-word character
+        outside_word = inside_word != (code is c.AT_BOUNDARY)
+        outside = word if outside_word else self.complement(word)
+        return (_char_class(outside), outside)
 
     def behind(self, node: tuple[Any, Any], flags: int) -> bool:
         """A lookbehind, or a group of alternative lookbehinds (nothing else in it)."""
@@ -498,6 +543,8 @@ class _Rewriter:
             return "(?:" + self.sequence(body.data, (flags | add) & ~remove) + ")"
         if op in self.repeats:
             low, high, body = arg
+            if op is getattr(c, "POSSESSIVE_REPEAT", None):
+                self.exact = False  # it gives nothing back; a plain repeat matches more
             inner = self.sequence(body.data, flags)
             if high is c.MAXREPEAT or high == c.MAXREPEAT:
                 bounds = "*" if low == 0 else "+" if low == 1 else f"{{{low},}}"
@@ -525,7 +572,6 @@ class _Rewriter:
 
     def anchor(self, code: Any, flags: int) -> str:
         c = self.constants
-        multiline = bool(flags & self.parser.SRE_FLAG_MULTILINE)
         if code in (c.AT_BOUNDARY, c.AT_NON_BOUNDARY) and self.wide:
             # to `re` a non-ASCII letter is a word character, to Hyperscan's bytes it is not
             self.exact = False
@@ -534,14 +580,11 @@ class _Rewriter:
             return r"\b"
         if code is c.AT_NON_BOUNDARY:
             return r"\B"
-        if code is c.AT_BEGINNING_STRING:
-            return r"\x00"
-        if code is c.AT_END_STRING:
-            return r"\x00"
-        if code is c.AT_BEGINNING:
-            return r"(?:\x00|\x0a)" if multiline else r"\x00"
-        if code is c.AT_END:
-            return r"(?:\x0a|\x00)" if multiline else r"\x0a?\x00"
+        if code in (c.AT_BEGINNING, c.AT_BEGINNING_STRING, c.AT_END, c.AT_END_STRING):
+            # dropped: written as the sentinel or a line break they would take up a
+            # character that a neighbour (`$\n`, a consumed lookaround) needs too
+            self.exact = False
+            return ""
         raise _Unsupported(str(code))
 
     def group(self, number: int, flags: int) -> str:
@@ -598,6 +641,31 @@ def _fold_partners() -> dict[str, frozenset[int]]:
                 code for code in cased if probe.fullmatch(chr(code)) is not None
             )
     return _PARTNERS
+
+
+def _last_set(rewriter: _Rewriter, items: Sequence[Any], flags: int) -> frozenset[int] | None:
+    """The ASCII characters a match of `items` can end with; None when unsure."""
+    c = rewriter.constants
+    for op, arg in reversed(items):
+        if op in rewriter.single:
+            return rewriter.ascii_set((op, arg), flags)
+        if op in (c.ASSERT, c.ASSERT_NOT, c.AT):
+            continue  # consumes nothing
+        if op is c.SUBPATTERN:
+            return _last_set(rewriter, arg[3].data, (flags | arg[1]) & ~arg[2])
+        if op is c.BRANCH:
+            sets = [_last_set(rewriter, b.data, flags) for b in arg[1]]
+            if any(s is None for s in sets):
+                return None
+            return frozenset().union(*[s for s in sets if s is not None])
+        if op in rewriter.repeats and arg[0] >= 1:
+            return _last_set(rewriter, arg[2].data, flags)
+        return None
+    return None
+
+
+# What `\\w` matches among ASCII characters (word characters, to `\\b`).
+_WORD = frozenset(code for code in range(128) if re.fullmatch(r"\w", chr(code)))
 
 
 def _ascii_set(key: str, node: tuple[Any, Any], flags: int) -> frozenset[int]:

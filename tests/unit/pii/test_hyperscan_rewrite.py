@@ -141,10 +141,10 @@ def test_most_conditions_are_rewritten_exactly() -> None:
             ["Sydney NSW 2000", "WA 6000"],
             ["XNSW 2000", "NT 0800", "NSW 200"],
         ),
-        # anchors are the sentinel (or a line break in multiline mode)
-        (r"^abc$", 0, ["abc", "abc\n"], ["xabc", "abcx", "ab\nabc"]),
-        (r"^abc$", re.MULTILINE, ["x\nabc\ny", "abc"], ["xabc"]),
         (r"\bcat\b", 0, ["a cat.", "cat"], ["cats", "bobcat"]),
+        # a boundary at an edge, before a word character: a non-word one (or none) outside
+        (r"\b[0-9]{3}\b", 0, ["a 123.", "123"], ["a123", "1234", "123_"]),
+        (r"\B-[0-9]", 0, ["--1", " -1"], ["a-1", "1-1"]),
         # case folding is `re`'s own: the Kelvin sign is not ASCII, `k` and `K` are
         (r"\u212a9", re.IGNORECASE, ["k9", "K9"], ["x9"]),
     ],
@@ -156,6 +156,29 @@ def test_rewrites(pattern: str, flags: int, inside: list[str], outside: list[str
         assert re.search(pattern, text, flags) and _matches(rewritten, text), text
     for text in outside:
         assert not re.search(pattern, text, flags) and not _matches(rewritten, text), text
+
+
+@pytest.mark.parametrize(
+    ("pattern", "flags", "text"),
+    [
+        # anchors are dropped: written as a character, they took one a neighbour needed
+        (r"a$\n", 0, "a\n"),
+        (r"\n^b", re.MULTILINE, "\nb"),
+        (r"^\Ax", 0, "x"),
+        (r"x$\Z", 0, "x"),
+        (r"(?<!a)^x", 0, "x"),
+        (r"x$(?!a)", 0, "x"),
+        (r"x$(?=\n)", 0, "x\n"),
+    ],
+)
+def test_anchors_next_to_what_they_share_a_character_with(
+    pattern: str, flags: int, text: str
+) -> None:
+    assert re.search(pattern, text, flags)
+    for wide in (False, True):
+        rewritten = hyperscan_pattern(pattern, flags, wide)
+        assert rewritten is not None and not rewritten.exact
+        assert HyperscanScreen([[rewritten]], wide).passing(text) == [0], (pattern, wide)
 
 
 def test_what_cannot_be_said_exactly_is_widened() -> None:
