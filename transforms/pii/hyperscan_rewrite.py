@@ -603,21 +603,32 @@ def _consumed(edge: tuple[str, frozenset[int] | None] | None) -> str:
 
 def _first_set(rewriter: _Rewriter, items: Sequence[Any], flags: int) -> frozenset[int] | None:
     """The ASCII characters a match of `items` can start with; None when unsure."""
+    return _edge_set(rewriter, items, flags, from_end=False)
+
+
+def _last_set(rewriter: _Rewriter, items: Sequence[Any], flags: int) -> frozenset[int] | None:
+    """The ASCII characters a match of `items` can end with; None when unsure."""
+    return _edge_set(rewriter, items, flags, from_end=True)
+
+
+def _edge_set(
+    rewriter: _Rewriter, items: Sequence[Any], flags: int, from_end: bool
+) -> frozenset[int] | None:
     c = rewriter.constants
-    for op, arg in items:
+    for op, arg in reversed(items) if from_end else items:
         if op in rewriter.single:
             return rewriter.ascii_set((op, arg), flags)
         if op in (c.ASSERT, c.ASSERT_NOT, c.AT):
             continue  # consumes nothing
         if op is c.SUBPATTERN:
-            return _first_set(rewriter, arg[3].data, (flags | arg[1]) & ~arg[2])
+            return _edge_set(rewriter, arg[3].data, (flags | arg[1]) & ~arg[2], from_end)
         if op is c.BRANCH:
-            sets = [_first_set(rewriter, b.data, flags) for b in arg[1]]
+            sets = [_edge_set(rewriter, b.data, flags, from_end) for b in arg[1]]
             if any(s is None for s in sets):
                 return None
             return frozenset().union(*[s for s in sets if s is not None])
         if op in rewriter.repeats and arg[0] >= 1:
-            return _first_set(rewriter, arg[2].data, flags)
+            return _edge_set(rewriter, arg[2].data, flags, from_end)
         return None
     return None
 
@@ -641,27 +652,6 @@ def _fold_partners() -> dict[str, frozenset[int]]:
                 code for code in cased if probe.fullmatch(chr(code)) is not None
             )
     return _PARTNERS
-
-
-def _last_set(rewriter: _Rewriter, items: Sequence[Any], flags: int) -> frozenset[int] | None:
-    """The ASCII characters a match of `items` can end with; None when unsure."""
-    c = rewriter.constants
-    for op, arg in reversed(items):
-        if op in rewriter.single:
-            return rewriter.ascii_set((op, arg), flags)
-        if op in (c.ASSERT, c.ASSERT_NOT, c.AT):
-            continue  # consumes nothing
-        if op is c.SUBPATTERN:
-            return _last_set(rewriter, arg[3].data, (flags | arg[1]) & ~arg[2])
-        if op is c.BRANCH:
-            sets = [_last_set(rewriter, b.data, flags) for b in arg[1]]
-            if any(s is None for s in sets):
-                return None
-            return frozenset().union(*[s for s in sets if s is not None])
-        if op in rewriter.repeats and arg[0] >= 1:
-            return _last_set(rewriter, arg[2].data, flags)
-        return None
-    return None
 
 
 # What `\\w` matches among ASCII characters (word characters, to `\\b`).
