@@ -38,13 +38,7 @@ from tdg.transforms.keys import KeyRing
 from tdg.transforms.pii.entities import Sensitivity, sensitivity_of
 from tdg.transforms.pii.fingerprint import fingerprint
 from tdg.transforms.pii.operator_settings import OperatorSettings, OperatorSpec
-from tdg.transforms.pii.operators import (
-    KEY_NAMES,
-    OPERATORS,
-    REVERSIBILITY,
-    Reversibility,
-    keeps_anonymized,
-)
+from tdg.transforms.pii.operators import KEY_NAMES, OPERATORS, keeps_anonymized
 from tdg.transforms.pii.operators.surrogate import has_generator
 from tdg.transforms.records import PII_ANONYMIZED, PII_DEIDENTIFIED, PII_NONE, PiiEntry
 
@@ -143,9 +137,6 @@ def _span_of(cluster: list[FindingLike]) -> ResolvedSpan:
 # benchmark corpus's do): the outputs for the last values seen are kept, at most this many
 # (a few MB), dropped all at once when full. Redact, placeholder and mask cost ~1 µs.
 _MEMO_SIZE = 16384
-_MEMOIZED = frozenset(
-    name for name, kind in REVERSIBILITY.items() if kind is not Reversibility.IRREVERSIBLE
-)
 
 
 class Deidentifier:
@@ -187,7 +178,8 @@ class Deidentifier:
         }
         # Per entity type, filled on first use: the operator and its call parameters, and the
         # name `operator_for` reports (both depend on the settings only).
-        self._calls: dict[str, tuple[Operator, dict[str, Any]]] = {}
+        # (operator, call parameters, whether its outputs are kept per value)
+        self._calls: dict[str, tuple[Operator, dict[str, Any], bool]] = {}
         # Outputs of keyed operators by (entity type, value): see `_MEMO_SIZE`.
         self._memo: dict[tuple[str, str], str] = {}
         self._operator_names: dict[str, str] = {}
@@ -237,13 +229,15 @@ class Deidentifier:
             replaced=replaced,
         )
 
-    def _params_for(self, entity_type: str) -> tuple[Operator, dict[str, Any]]:
-        """The operator for `entity_type` and its parameters (operators only read them)."""
+    def _params_for(self, entity_type: str) -> tuple[Operator, dict[str, Any], bool]:
+        """The operator for `entity_type`, its parameters (operators only read them) and
+        whether its outputs are kept per value (keyed and reversible ones: `_MEMO_SIZE`)."""
         call = self._calls.get(entity_type)
         if call is None:
             key = entity_type if entity_type in self._params else _DEFAULT
             operator = self._operators[self._specs[key].name]
-            call = operator, {**self._params[key], "entity_type": entity_type}
+            params = {**self._params[key], "entity_type": entity_type}
+            call = operator, params, not keeps_anonymized(operator.operator_name())
             self._calls[entity_type] = call
         return call
 
@@ -256,10 +250,10 @@ class Deidentifier:
         length = 0
         memo = self._memo
         for span in spans:
-            operator, params = self._params_for(span.entity_type)
+            operator, params, memoized = self._params_for(span.entity_type)
             before = text[position : span.start]
             original = text[span.start : span.end]
-            if operator.operator_name() in _MEMOIZED:
+            if memoized:
                 key = (span.entity_type, original)
                 value = memo.get(key)
                 if value is None:
