@@ -302,7 +302,7 @@ class _Rewriter:
             if edge is None:
                 break
             items.pop()
-            after = self.constraint(edge, after)
+            after = self.constraint(edge, after, "after")
         if items and items[0][0] is c.ASSERT and items[0][1][0] > 0:
             # a leading lookahead that only says what the first character is (the engine's
             # `(?=[...])` before an alternation): dropped, exact when the rest starts so anyway
@@ -491,14 +491,15 @@ class _Rewriter:
         self,
         new: tuple[str, frozenset[int] | None],
         known: tuple[str, frozenset[int] | None] | None,
+        where: str = "before",
     ) -> tuple[str, frozenset[int] | None]:
-        """Two conditions on what precedes: one-character sets intersect; otherwise only the
-        newer is kept (no longer exact)."""
+        """Two conditions on what comes before (or `where="after"`, after) a match:
+        one-character sets intersect; otherwise only the newer is kept (no longer exact)."""
         if known is None:
             return new
         if known[1] is not None and new[1] is not None:
             both = _meet(known[1], new[1])
-            return (_char_class(both, "before"), both)
+            return (_char_class(both, where), both)
         self.exact = False
         return new
 
@@ -508,8 +509,8 @@ class _Rewriter:
         flags: int,
         known: tuple[str, frozenset[int] | None] | None,
     ) -> tuple[str, frozenset[int] | None] | None:
-        """`known` and one more lookaround at the edge, or `known` alone if they cannot be
-        combined exactly (then the rewrite is no longer exact)."""
+        """`known` and one more lookaround at the edge (`constraint`); a lookaround that is
+        neither one character nor positive is dropped (no longer exact)."""
         c = self.constants
         op, (direction, body) = assertion
         where = "before" if direction < 0 else "after"
@@ -517,13 +518,9 @@ class _Rewriter:
         if chars is not None:
             if op is c.ASSERT_NOT:  # no character (the text's edge) passes too
                 chars = self.complement(chars)
-            if known is None:
-                return (_char_class(chars, where), chars)
-            if known[1] is not None:
-                both = _meet(known[1], chars)
-                return (_char_class(both, where), both)
-        elif op is c.ASSERT and known is None:
-            return ("(?:" + self.sequence(body.data, flags) + ")", None)
+            return self.constraint((_char_class(chars, where), chars), known, where)
+        if op is c.ASSERT:
+            return self.constraint(("(?:" + self.sequence(body.data, flags) + ")", None), known)
         self.exact = False
         return known
 
