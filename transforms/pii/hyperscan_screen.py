@@ -57,7 +57,7 @@ class HyperscanScreen:
         key = tuple(tuple(p.pattern for p in group) for group in groups)
         self._database, self.whole = _database(hyperscan, key)
         self._scratch = hyperscan.Scratch(database=self._database)
-        self._group_of = _report_ids(key, self.whole)
+        self._group_of = _layout(key, self.whole)[1]  # group by reporting id
 
     def passing(self, text: str) -> list[int]:
         """Indexes of the groups whose regexes all match `text` (for a group not `whole`:
@@ -108,11 +108,6 @@ def _layout(
     return expressions, reported
 
 
-def _report_ids(groups: Groups, whole: tuple[bool, ...]) -> dict[int, int]:
-    """The group each reporting id stands for (see `_layout`)."""
-    return _layout(groups, whole)[1]
-
-
 def cache_dir() -> Path:
     """Where compiled databases are kept between processes: `$TDG_CACHE_DIR`, else
     `$XDG_CACHE_HOME/tdg`, else `~/.cache/tdg`."""
@@ -137,9 +132,15 @@ def _database(hyperscan: Any, groups: Groups) -> tuple[Any, tuple[bool, ...]]:
     text = "\n\x1f".join("\n".join(group) for group in groups)
     version = str(getattr(hyperscan, "__version__", ""))
     digest = hashlib.sha256(f"{_FORMAT}\n{version}\n{text}".encode()).hexdigest()[:32]
-    path = cache_dir() / f"screen-{digest}.hsdb"
     database = None
     try:
+        # `Path.home()` raises where no home directory is known (a container's bare user)
+        path: Path | None = cache_dir() / f"screen-{digest}.hsdb"
+    except RuntimeError:
+        path = None
+    try:
+        if path is None:
+            raise FileNotFoundError("no cache directory")
         layout, serialized = path.read_bytes().split(b"\n", 1)
         whole = tuple(flag == ord("1") for flag in layout)
         if len(whole) != len(groups):
@@ -152,12 +153,14 @@ def _database(hyperscan: Any, groups: Groups) -> tuple[Any, tuple[bool, ...]]:
         serialized = hyperscan.dumpb(database)
         layout = "".join("1" if flag else "0" for flag in whole).encode()
         try:
+            if path is None:
+                raise OSError("no cache directory: set TDG_CACHE_DIR")
             path.parent.mkdir(parents=True, exist_ok=True)
             partial = path.with_suffix(f".{os.getpid()}.tmp")
             partial.write_bytes(layout + b"\n" + serialized)
             os.replace(partial, path)  # whole or not at all, for processes reading it
         except OSError as exc:
-            log.info("compiled screen not cached in %s: %s", path.parent, exc)
+            log.info("compiled screen not cached: %s", exc)
     if len(_SERIALIZED) >= _SERIALIZED_KEPT:
         _SERIALIZED.clear()
     _SERIALIZED[groups] = (whole, serialized)

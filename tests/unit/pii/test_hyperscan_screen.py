@@ -128,3 +128,18 @@ def test_compiled_screens_are_cached_on_disk(
     cached.write_bytes(b"not a database")
     assert HyperscanScreen([[pattern]]).passing("cache123") == [0]
     assert cached.read_bytes() != b"not a database"
+
+
+def test_without_a_cache_directory_the_screen_is_compiled_all_the_same(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def no_home() -> Path:
+        raise RuntimeError("Could not determine home directory.")
+
+    monkeypatch.delenv("TDG_CACHE_DIR", raising=False)
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.setattr(Path, "home", no_home)
+    monkeypatch.setattr(hyperscan_screen, "_SERIALIZED", {})
+    pattern = hyperscan_pattern("nohome[0-9]{2}")
+    assert pattern is not None
+    assert HyperscanScreen([[pattern]]).passing("nohome12") == [0]
